@@ -1,0 +1,54 @@
+# CaseAudit: `make run` and `make test` are the whole set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SASS_SOURCES := $(wildcard caseaudit/static_src/*.scss)
+CSS := caseaudit/static/caseaudit/caseaudit.css
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint assets serve clean
+
+run: install
+	$(BIN)/caseaudit migrate --noinput
+	$(BIN)/caseaudit seed_demo
+	@echo ""
+	@echo "CaseAudit is serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(BIN)/gunicorn caseaudit.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+
+test: $(VENV)/.installed-dev assets
+	scripts/system-packages.sh test
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+install: $(VENV)/.installed assets
+
+assets: $(CSS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	scripts/system-packages.sh run
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CSS): node_modules/.installed $(SASS_SOURCES)
+	npx --no-install sass --no-source-map --style=compressed --load-path=node_modules --quiet \
+		caseaudit/static_src/caseaudit.scss $(CSS)
+
+clean:
+	rm -rf $(VENV) node_modules $(CSS)

@@ -1,0 +1,3 @@
+from caseaudit.cli import main
+
+main()

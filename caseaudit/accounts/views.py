@@ -1,0 +1,37 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from .forms import SignInForm
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_in = SignInView.as_view()
+sign_out = auth_views.LogoutView.as_view()
+
+
+@login_not_required
+def signed_out(request):
+    """Where the timeout warning sends someone whose time ran out."""
+    timed_out = request.GET.get("timeout") == "1" and request.user.is_authenticated
+    logout(request)
+    if timed_out:
+        messages.info(request, "You were signed out because you had not used CaseAudit for a while.")
+    return render(request, "accounts/signed_out.html", {"timed_out": timed_out})
+
+
+@require_POST
+def keep_alive(request):
+    """'Stay signed in': the idle middleware has already renewed the session."""
+    return HttpResponse(status=204)

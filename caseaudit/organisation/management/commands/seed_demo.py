@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from caseaudit.organisation.demo import DEMO_PASSWORD, build_demo_council
+from caseaudit.organisation.models import Child, Person, Team
+
+
+class Command(BaseCommand):
+    help = "Load the demo council (idempotent: running it again adds nothing) and print a login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+
+    def handle(self, *args, **options):
+        logins = build_demo_council(timezone.localdate())
+        self.stdout.write(
+            f"Demo council ready: {Team.objects.count()} teams, {Person.objects.count()} staff, "
+            f"{Child.objects.count()} children."
+        )
+        if options["quiet_logins"]:
+            return
+        self.stdout.write(f"\nDemo logins (every one uses the password {DEMO_PASSWORD}):")
+        width = max(len(login.role) for login in logins)
+        for login in sorted(logins, key=lambda entry: entry.role):
+            self.stdout.write(f"  {login.role.ljust(width)}  {login.email:<42} {login.name} – {login.note}")

@@ -1,0 +1,41 @@
+"""Reads about people and children that pages share."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .access import children_visible_to
+from .models import Absence, Child, LegalStatus, Person, Team
+from .roles import Role
+
+
+def teams_visible_to(person: Person) -> QuerySet[Team]:
+    """Teams that have at least one child the person can see (for filter choices)."""
+    team_ids = children_visible_to(person).values("team_id")
+    return Team.objects.filter(pk__in=team_ids).select_related("service_area").order_by("service_area__name", "name")
+
+
+def home_summary(person: Person, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    open_children = children_visible_to(person).filter(closed_on__isnull=True)
+    counts = dict(open_children.values_list("legal_status").annotate(n=Count("pk")).order_by())
+    by_status = [
+        {"value": value, "label": label, "count": counts.get(value, 0)} for value, label in LegalStatus.choices
+    ]
+    on_today = Q(starts_on__lte=today, ends_on__gte=today)
+    return {
+        "open_children": sum(counts.values()),
+        "by_legal_status": by_status,
+        "allocated_to_me": (
+            open_children.filter(allocated_worker=person).count() if person.has_role(Role.SOCIAL_WORKER) else None
+        ),
+        "covering": list(Absence.objects.filter(on_today, cover=person).select_related("person")),
+        "my_absence": Absence.objects.filter(on_today, person=person).select_related("cover").first(),
+    }
+
+
+def child_list(children: QuerySet[Child]) -> QuerySet[Child]:
+    return children.select_related("team", "allocated_worker").order_by("name", "case_id")

@@ -1,0 +1,34 @@
+from auditlog.signals import accessed
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..access import children_visible_to, get_child_for
+from ..filters import ChildFilter
+from ..selectors import child_list
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def index(request):
+    child_filter = ChildFilter(request.GET or None, queryset=children_visible_to(request.user), person=request.user)
+    children = (
+        child_list(child_filter.qs) if child_filter.is_valid() else child_list(children_visible_to(request.user).none())
+    )
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisation/child_index.html",
+        {"filter": child_filter, "form": child_filter.form, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def show(request, pk: int):
+    child = get_child_for(request.user, pk)
+    # Every read of a child's record is logged (who, when, from where).
+    accessed.send(sender=type(child), instance=child)
+    return render(request, "organisation/child_show.html", {"child": child})

@@ -1,0 +1,6 @@
+// Progressive enhancement only: every page works without this file.
+import { initAll } from "/assets/govuk/govuk-frontend.min.js";
+import { initTimeoutWarning } from "/assets/caseaudit/timeout-warning.js";
+
+initAll();
+initTimeoutWarning(document.body);

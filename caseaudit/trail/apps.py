@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TrailConfig(AppConfig):
+    name = "caseaudit.trail"
+    verbose_name = "Change history"

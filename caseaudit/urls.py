@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "CaseAudit administration"
+admin.site.site_title = "CaseAudit administration"
+
+urlpatterns = [
+    path("", include("caseaudit.web.urls")),
+    path("account/", include("caseaudit.accounts.urls")),
+    path("children/", include("caseaudit.organisation.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "caseaudit.web.views.errors.permission_denied"
+handler404 = "caseaudit.web.views.errors.page_not_found"
+handler500 = "caseaudit.web.views.errors.server_error"

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.urls import reverse
+
+from caseaudit.organisation.roles import Role
+
+
+def _navigation(person) -> list[dict]:
+    items = [{"href": reverse("web:home"), "text": "Home"}]
+    items.append({"href": reverse("organisation:child_index"), "text": "Children"})
+    if person.has_role(Role.QA_ADMIN):
+        items.append({"href": reverse("admin:index"), "text": "Administration"})
+    return items
+
+
+def service(request) -> dict:
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+        "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
+    }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        path = request.path
+        nav = _navigation(user)
+        # The longest matching prefix is the current section (Home is "/").
+        current = max(
+            (item for item in nav if path.startswith(item["href"])), key=lambda i: len(i["href"]), default=None
+        )
+        for item in nav:
+            item["active"] = item is current
+        context["navigation"] = nav
+    return context

@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+@login_not_required
+@require_GET
+def health(request):
+    """For load balancers and monitoring: answers 200 only when the database does."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "database unavailable"}, status=503, headers={"Retry-After": "5"})
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def accessibility(request):
+    return render(request, "web/accessibility.html")
+
+
+@login_not_required
+def privacy(request):
+    return render(request, "web/privacy.html")
