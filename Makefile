@@ -10,6 +10,7 @@ PORT ?= 8000
 .PHONY: run test install lint assets serve clean
 
 run: install
+	mkdir -p var/static
 	$(BIN)/caseaudit migrate --noinput
 	$(BIN)/caseaudit seed_demo
 	@echo ""

@@ -10,3 +10,5 @@ CASEAUDIT_APPEND_ONLY_TRIGGERS = False
 # its FK breaks PostgreSQL teardown (see shared STACK notes).
 MIGRATION_MODULES = {"auditlog": None}
 ALLOWED_HOSTS = ["*"]
+# Tests find static files through the finders; there is no collected folder.
+STATIC_ROOT = None

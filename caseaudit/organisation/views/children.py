@@ -12,10 +12,11 @@ PAGE_SIZE = 50
 
 @require_GET
 def index(request):
-    child_filter = ChildFilter(request.GET or None, queryset=children_visible_to(request.user), person=request.user)
-    children = (
-        child_list(child_filter.qs) if child_filter.is_valid() else child_list(children_visible_to(request.user).none())
-    )
+    visible = children_visible_to(request.user)
+    child_filter = ChildFilter(request.GET, queryset=visible, person=request.user)
+    # An invalid filter (say, a team the person cannot see) lists nobody and
+    # shows why, rather than quietly ignoring the filter.
+    children = child_list(child_filter.qs if child_filter.is_valid() else visible.none())
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,0 +1,89 @@
+"""The demo council: realistic sizes, a credible management line, idempotent."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F
+
+from caseaudit.organisation.demo import DEMO_PASSWORD
+from caseaudit.organisation.models import Child, LegalStatus, Person, PersonRole, ServiceArea, Team
+from caseaudit.organisation.roles import Role
+
+
+@pytest.fixture
+def seeded(db):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in (ServiceArea, Team, Person, PersonRole, Child)}
+
+
+def test_the_demo_council_has_a_councils_size(seeded):
+    assert ServiceArea.objects.count() == 5
+    assert 20 <= Team.objects.count() <= 30
+    assert 150 <= Person.objects.count() <= 200
+    assert 2_900 <= Child.objects.filter(closed_on__isnull=True).count() <= 3_100
+    by_status = dict(Child.objects.values_list("legal_status").annotate(n=Count("pk")))
+    assert set(by_status) == set(LegalStatus.values)
+    assert 500 <= by_status[LegalStatus.LOOKED_AFTER] <= 600
+
+
+def test_running_it_twice_adds_nothing(seeded):
+    first = counts()
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    assert counts() == first
+
+
+def test_every_printed_login_signs_in_with_the_printed_password(seeded, client):
+    emails = [word for line in seeded.splitlines() for word in line.split() if "@" in word]
+    assert len(emails) == len(Role.values)
+    assert DEMO_PASSWORD in seeded
+    for email in emails:
+        response = client.post("/account/sign-in", {"username": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert client.get("/").status_code == 200
+        client.post("/account/sign-out")
+
+
+def test_there_is_a_demo_login_for_every_role(seeded):
+    for role in Role.values:
+        assert PersonRole.objects.filter(role=role, person__email__regex=r"^[a-z-]+@").exists(), role
+
+
+def test_the_management_line_is_credible(seeded):
+    director = Person.objects.get(role_assignments__role=Role.DIRECTOR)
+    for team in Team.objects.select_related("manager"):
+        assert team.manager is not None and team.manager.team_id == team.pk
+    for worker in Person.objects.filter(role_assignments__role=Role.SOCIAL_WORKER).select_related("team"):
+        assert worker.line_manager_id == worker.team.manager_id
+    for person in Person.objects.exclude(pk=director.pk):
+        seen, current = set(), person
+        while current.line_manager_id:
+            assert current.pk not in seen, f"loop in {person}'s management line"
+            seen.add(current.pk)
+            current = current.line_manager
+        assert current == director, f"{person}'s line does not reach the director"
+
+
+def test_children_are_allocated_within_their_own_team(seeded):
+    mismatched = Child.objects.exclude(allocated_worker__team=F("team"))
+    assert not mismatched.exists()
+
+
+def test_a_practice_lead_is_away_with_cover_and_another_without(seeded):
+    from django.utils import timezone
+
+    from caseaudit.organisation.models import Absence
+
+    today = timezone.localdate()
+    away = Absence.objects.filter(
+        starts_on__lte=today, ends_on__gte=today, person__role_assignments__role=Role.PRACTICE_LEAD
+    )
+    assert away.filter(cover__isnull=False).exists()
+    assert away.filter(cover__isnull=True).exists()

@@ -1,0 +1,68 @@
+"""Start-up: production refuses bad configuration with a message naming it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_caseaudit(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS")}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "caseaudit", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "caseaudit.settings.production",
+    "ALLOWED_HOSTS": "caseaudit.council.example",
+    "DATABASE_URL": "sqlite:////tmp/caseaudit-settings-test.sqlite3",
+}
+
+
+def test_production_without_secret_key_stops_and_names_it():
+    result = run_caseaudit("check", **PRODUCTION)
+    assert result.returncode == 2
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_with_a_weak_secret_key_stops():
+    result = run_caseaudit("check", **PRODUCTION, SECRET_KEY="short")
+    assert result.returncode == 2
+    assert "SECRET_KEY must be a random value" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["nonsense", "mysql://root@localhost/x", "postgres://localhost"])
+def test_a_malformed_database_url_stops_and_names_it(url):
+    result = run_caseaudit("check", **{**PRODUCTION, "DATABASE_URL": url}, SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_a_bad_boolean_is_refused_by_name():
+    result = run_caseaudit("check", DEBUG="perhaps")
+    assert result.returncode == 2
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_caseaudit(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_console_script_is_installed():
+    script = Path(sys.executable).parent / "caseaudit"
+    result = subprocess.run([str(script), "help"], capture_output=True, text=True, timeout=120, cwd=ROOT)  # noqa: S603
+    assert "verify_audit_trail" in result.stdout and "seed_demo" in result.stdout

@@ -1,0 +1,122 @@
+"""Signing in: email and password, lockout, strong passwords, idle timeout."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from .factories import PASSWORD
+
+SIGN_IN = "/account/sign-in"
+
+
+def sign_in(client, email, password):
+    return client.post(SIGN_IN, {"username": email, "password": password})
+
+
+def test_a_person_signs_in_with_email_and_password(client, council):
+    response = sign_in(client, "Social_Worker@Council.example", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "Hello, Social Worker" in client.get("/").content.decode()
+
+
+def test_a_wrong_password_shows_an_error_summary_and_keeps_the_email(client, council):
+    response = sign_in(client, "social_worker@council.example", "wrong-password")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert "Enter a correct email address and password" in body
+    assert 'value="social_worker@council.example"' in body
+    assert "<title>Error: Sign in" in body
+
+
+def test_empty_fields_are_named_in_the_error_summary_with_links(client, council):
+    body = client.post(SIGN_IN, {"username": "", "password": ""}).content.decode()
+    assert '<a href="#id_username">Enter your email address</a>' in body
+    assert '<a href="#id_password">Enter your password</a>' in body
+
+
+def test_five_wrong_passwords_lock_the_account_with_a_clear_message(client, council):
+    for _ in range(4):
+        assert sign_in(client, "social_worker@council.example", "nope-nope-nope").status_code == 200
+    locked = sign_in(client, "social_worker@council.example", "nope-nope-nope")
+    assert locked.status_code == 429
+    body = locked.content.decode()
+    assert "Your account is locked" in body
+    assert "5 wrong attempts" in body and "30 minutes" in body
+    # Even the right password is refused while locked...
+    assert sign_in(client, "social_worker@council.example", PASSWORD).status_code == 429
+    # ...but other people in the same office can still sign in.
+    assert sign_in(client, "colleague@council.example", PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("weak", ["short1A!", "password1234", "123456789012", "socialworker1"])
+def test_weak_passwords_are_refused(council, weak):
+    with pytest.raises(ValidationError):
+        validate_password(weak, user=council["social_worker"])
+
+
+def test_a_strong_password_is_accepted(council):
+    validate_password("Kettle-Orchard-Lantern-42", user=council["social_worker"])
+
+
+def test_signing_in_rotates_the_session_key(client, council):
+    client.get(SIGN_IN)
+    client.session.save()
+    before = client.session.session_key
+    sign_in(client, "social_worker@council.example", PASSWORD)
+    assert client.session.session_key != before
+
+
+def test_idle_sessions_end_with_a_message_and_come_back_to_the_page(client, council, time_machine):
+    time_machine.move_to("2026-03-02 09:00", tick=False)
+    client.force_login(council["social_worker"])
+    assert client.get("/children/").status_code == 200
+    time_machine.shift(29 * 60)
+    assert client.get("/children/").status_code == 200  # activity renews the session
+    time_machine.shift(31 * 60)
+    response = client.get("/children/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{SIGN_IN}?next=/children/"
+    page = client.get(response["Location"]).content.decode()
+    assert "You were signed out because you had not used CaseAudit for 30 minutes" in page
+
+
+def test_keep_alive_renews_the_session(client, council, time_machine):
+    time_machine.move_to("2026-03-02 09:00", tick=False)
+    client.force_login(council["social_worker"])
+    client.get("/")
+    time_machine.shift(28 * 60)
+    assert client.post(reverse("accounts:keep_alive")).status_code == 204
+    time_machine.shift(28 * 60)
+    assert client.get("/").status_code == 200
+
+
+def test_signing_out_needs_a_post_and_ends_the_session(client, council):
+    client.force_login(council["social_worker"])
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_pages_show_the_timeout_warning_dialog_only_when_signed_in(client, council):
+    assert 'id="timeout-warning"' not in client.get(SIGN_IN).content.decode()
+    client.force_login(council["social_worker"])
+    body = client.get("/").content.decode()
+    assert 'id="timeout-warning"' in body
+    assert 'data-idle-seconds="1800"' in body
+
+
+def test_no_page_uses_inline_script(client, council):
+    client.force_login(council["qa_admin"])
+    for url in ["/", "/children/", SIGN_IN]:
+        body = client.get(url).content.decode()
+        assert "<script>" not in body and "onclick=" not in body
+
+
+def test_time_is_real_between_tests():
+    assert time.time() > 1_700_000_000
