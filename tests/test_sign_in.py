@@ -86,6 +86,17 @@ def test_idle_sessions_end_with_a_message_and_come_back_to_the_page(client, coun
     assert "You were signed out because you had not used CaseAudit for 30 minutes" in page
 
 
+def test_an_active_session_still_ends_after_the_absolute_limit(client, council, time_machine):
+    time_machine.move_to("2026-03-02 08:00", tick=False)
+    client.force_login(council["social_worker"])
+    for _ in range(21):  # active just inside every half hour, for ten hours
+        assert client.get("/").status_code == 200
+        time_machine.shift(29 * 60 + 59)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "you have been signed in for a long time" in client.get(response["Location"]).content.decode()
+
+
 def test_keep_alive_renews_the_session(client, council, time_machine):
     time_machine.move_to("2026-03-02 09:00", tick=False)
     client.force_login(council["social_worker"])

@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "caseaudit.accounts.middleware.IdleTimeoutMiddleware",
+    "caseaudit.accounts.middleware.SessionTimeoutMiddleware",
     # Deny by default: every view needs a signed-in person unless marked
     # @login_not_required (sign-in, health check, static pages).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -113,7 +113,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Idle timeout: the session ends after this much inactivity. The page warns
 # two minutes before (GOV.UK timeout-warning pattern) when JavaScript runs.
 SESSION_IDLE_SECONDS = env_int("CASEAUDIT_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_COOKIE_AGE = env_int("CASEAUDIT_SESSION_MAX_HOURS", 10) * 3600
+# Absolute limit: sign in again after this long, however active.
+SESSION_ABSOLUTE_SECONDS = env_int("CASEAUDIT_SESSION_MAX_HOURS", 10) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
