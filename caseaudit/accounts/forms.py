@@ -8,7 +8,7 @@ from caseaudit.web.forms import GovukFormMixin
 class SignInForm(GovukFormMixin, AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     error_messages = {
         "invalid_login": (

@@ -1,0 +1,107 @@
+"""Browser fixtures: one Debian Chromium per test session, a fresh context per test.
+
+The journeys run against pytest-django's `live_server` (a real HTTP server in a
+thread, with static files served by Django's staticfiles handler) and the shared
+`council` fixture from tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the main thread; without
+# this Django refuses ORM calls (the `council` fixture) made from that thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
+
+from tests.factories import PASSWORD  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Journeys are short and local: fail quickly rather than wait 30 seconds.
+TIMEOUT_MS = 5_000
+# Screenshots are kept out of the repository; a fixed path so people can find them.
+SHOTS_DIR = Path("/tmp/caseaudit-shots")  # noqa: S108
+
+_HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test in this folder `browser` (so `-m "not browser"` skips them)."""
+    for item in items:
+        if _HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing: the browser tests need Debian's Chromium at {CHROMIUM}. "
+            "`make test` installs it via scripts/system-packages.sh (or: apt-get install chromium).",
+            pytrace=False,
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def playwright_instance(chromium_path: Path) -> Iterator[Playwright]:
+    playwright = sync_playwright().start()
+    try:
+        yield playwright
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright, chromium_path: Path) -> Iterator[Browser]:
+    browser = playwright_instance.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, transactional_db) -> Iterator[Page]:
+    """A new browser context (no cookies, no storage) per test, pointed at the live server."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def sign_in(page: Page):
+    """Sign someone in through the sign-in page, as a person would."""
+
+    def _sign_in(person, password: str = PASSWORD) -> Page:
+        page.goto("/account/sign-in")
+        page.get_by_label("Email address").fill(person.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        return page
+
+    return _sign_in
+
+
+@pytest.fixture
+def shots_dir() -> Path:
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    return SHOTS_DIR
