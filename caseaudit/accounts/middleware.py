@@ -32,7 +32,9 @@ class SessionTimeoutMiddleware:
                     "Anything you had saved is kept.",
                 )
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
-                return self._sign_out(request, "For your security, please sign in again: you have been signed in for a long time.")
+                return self._sign_out(
+                    request, "For your security, please sign in again: you have been signed in for a long time."
+                )
             session[_LAST_SEEN] = now
         return self.get_response(request)
 
