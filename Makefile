@@ -20,6 +20,7 @@ run: install
 test: $(VENV)/.installed-dev assets
 	scripts/system-packages.sh test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
