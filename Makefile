@@ -19,6 +19,7 @@ run: install
 
 test: $(VENV)/.installed-dev assets
 	scripts/system-packages.sh test
+	mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

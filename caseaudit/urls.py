@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("caseaudit.web.urls")),
     path("account/", include("caseaudit.accounts.urls")),
     path("children/", include("caseaudit.organisation.urls")),
+    path("audits/", include("caseaudit.audits.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -119,8 +119,6 @@ def test_the_database_refuses_updates_and_deletes_once_the_triggers_are_installe
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_take_the_same_place_in_the_chain():
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite serialises writers by design; the advisory lock is PostgreSQL's")
     team = TeamFactory()
     errors = []
 

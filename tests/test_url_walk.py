@@ -29,7 +29,10 @@ ROLES = [
     "outsider",
 ]
 
-# name -> (public?, how to fill its arguments, method)
+QA_ONLY = {"qa_admin"}
+
+# name -> public?, the objects it is tried against, the method, and who gets 200.
+# "allowed" is a function (person, object) -> bool; everyone else must get 404.
 PAGES = {
     "web:home": {"public": False},
     "web:health": {"public": True},
@@ -41,8 +44,110 @@ PAGES = {
     "accounts:signed_out": {"public": True},
     "accounts:keep_alive": {"public": False, "method": "post", "expect": {204}},
     "organisation:child_index": {"public": False},
-    "organisation:child_show": {"public": False, "per_child": True},
+    "organisation:child_show": {"public": False, "objects": "children", "allowed": "child_visible"},
+    "audits:mine": {"public": False},
+    "audits:audit_show": {"public": False, "objects": "audits", "allowed": "audit_visible"},
+    "audits:audit_edit": {"public": False, "objects": "audits", "allowed": "can_edit"},
+    "audits:audit_moderate": {"public": False, "objects": "audits", "allowed": "can_moderate"},
+    "audits:audit_share": {"public": False, "objects": "audits", "post_only": True},
+    "audits:audit_acknowledge": {"public": False, "objects": "audits", "allowed": "can_acknowledge"},
+    "audits:audit_critical_action": {"public": False, "objects": "audits", "allowed": "can_record_critical_action"},
+    "audits:activity_new": {"public": False, "objects": "audits", "allowed": "can_record_activity"},
+    "audits:programme_index": {"public": False, "roles": QA_ONLY},
+    "audits:programme_new": {"public": False, "roles": QA_ONLY},
+    "audits:programme_show": {"public": False, "objects": "programmes", "roles": QA_ONLY},
+    "audits:programme_quotas": {"public": False, "objects": "programmes", "post_only": True},
+    "audits:programme_propose": {"public": False, "objects": "programmes", "post_only": True},
+    "audits:programme_confirm": {"public": False, "objects": "programmes", "post_only": True},
+    "audits:sample_add": {"public": False, "objects": "programmes", "post_only": True},
+    "audits:sample_remove": {"public": False, "objects": "entries", "post_only": True},
+    "audits:sample_auditor": {"public": False, "objects": "entries", "post_only": True},
+    "audits:tool_index": {"public": False, "roles": QA_ONLY},
+    "audits:tool_show": {"public": False, "objects": "tools", "roles": QA_ONLY},
+    "audits:tool_edit": {"public": False, "objects": "tools", "roles": QA_ONLY},
+    "audits:reassign": {"public": False, "roles": QA_ONLY},
 }
+
+
+@pytest.fixture
+def world(council):
+    """The council plus audits in every state, a programme with a sample, and the tools."""
+    import datetime
+
+    from caseaudit.audits.services.lifecycle import (
+        ModerationDecision,
+        audit_moderate,
+        audit_moderation_start,
+        audit_open,
+        audit_share,
+        audit_submit,
+    )
+    from caseaudit.audits.services.sampling import programme_create, sample_propose
+    from caseaudit.audits.services.tools import standard_tools_ensure
+    from tests.audits.conftest import complete_draft
+
+    tool, _ = standard_tools_ensure()
+    version = tool.current_version
+    auditor, moderator = council["auditor"], council["moderator"]
+
+    def opened(key):
+        return audit_open(child=council.children[key], auditor=auditor, tool_version=version, due_on=None)
+
+    draft = opened("own")
+    submitted = opened("colleagues")
+    audit_submit(audit_id=submitted.pk, by=auditor, draft=complete_draft(submitted), expected_version=1)
+    shared = opened("team_b")
+    shared = audit_submit(
+        audit_id=shared.pk,
+        by=auditor,
+        draft=complete_draft(shared, grade="inadequate", critical=True),
+        expected_version=1,
+    )
+    audit_moderation_start(audit_id=shared.pk, moderator=moderator)
+    shared.refresh_from_db()
+    decision = ModerationDecision(
+        overall_grade="inadequate", sections={j.section_id: (j.grade, "") for j in shared.judgements.all()}
+    )
+    audit_moderate(audit_id=shared.pk, moderator=moderator, decision=decision, expected_version=shared.version)
+    audit_share(audit_id=shared.pk, by=council["qa_admin"])
+    south = opened("south")
+    programme = programme_create(
+        service_area=council.team_c.service_area,
+        month=datetime.date(2026, 5, 1),
+        tool_version=version,
+        due_on=datetime.date(2026, 5, 29),
+        by=council["qa_admin"],
+    )
+    from tests.factories import ChildFactory
+
+    ChildFactory(name="Sam Sampled", team=council.team_c)
+    sample_propose(programme=programme, seed=1)
+    assert programme.sample.exists()
+    return {
+        "children": list(council.children.values()),
+        "audits": [draft, submitted, shared, south],
+        "programmes": [programme],
+        "entries": list(programme.sample.all()),
+        "tools": [tool],
+    }
+
+
+def allowed(rule: str, person, obj) -> bool:
+    from caseaudit.audits import access as audit_access
+    from caseaudit.audits.models import Audit
+
+    if rule == "child_visible":
+        return children_visible_to(person).filter(pk=obj.pk).exists()
+    obj = Audit.objects.select_related("team").get(pk=obj.pk)
+    if rule == "audit_visible":
+        return audit_access.audits_visible_to(person).filter(pk=obj.pk).exists()
+    return getattr(audit_access, rule)(person, obj)
+
+
+def kwargs_for(name: str, obj) -> dict:
+    if name in ("audits:sample_remove", "audits:sample_auditor"):
+        return {"pk": obj.programme_id, "entry_pk": obj.pk}
+    return {"pk": obj.pk}
 
 
 def walk(patterns, prefix="", namespace=None):
@@ -76,11 +181,13 @@ def test_every_route_is_listed_here():
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_anonymous_visitors_are_sent_to_sign_in_unless_the_page_is_public(client, council, name):
+def test_anonymous_visitors_are_sent_to_sign_in_unless_the_page_is_public(client, world, name):
     spec = PAGES[name]
     route = next(route for route, n, _ in all_routes() if n == name)
-    url = route_to_url(route, spec.get("kwargs", {"pk": council.children["own"].pk}))
-    response = getattr(client, spec.get("method", "get"))(url)
+    obj = world[spec["objects"]][0] if "objects" in spec else None
+    url = route_to_url(route, kwargs_for(name, obj) if obj else spec.get("kwargs", {}))
+    method = "post" if spec.get("post_only") else spec.get("method", "get")
+    response = getattr(client, method)(url)
     if spec["public"]:
         assert response.status_code in (200, 204)
     else:
@@ -89,22 +196,48 @@ def test_anonymous_visitors_are_sent_to_sign_in_unless_the_page_is_public(client
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_every_role_gets_the_right_answer_from_every_route(client, council, who):
+def test_every_role_gets_the_right_answer_from_every_route(client, council, world, who):
     person = council[who]
-    visible = set(children_visible_to(person).values_list("pk", flat=True))
     for route, name, _ in all_routes():
         if route.startswith("admin/"):
             continue
         spec = PAGES[name]
         client.force_login(person)
-        if spec.get("per_child"):
-            for child in council.children.values():
-                response = client.get(route_to_url(route, {"pk": child.pk}))
-                assert response.status_code == (200 if child.pk in visible else 404), f"{who} {name} {child}"
+        if spec.get("post_only"):
+            # State changes never answer a GET, whoever asks (so a GET reveals nothing).
+            for obj in world[spec["objects"]]:
+                assert client.get(route_to_url(route, kwargs_for(name, obj))).status_code == 405, name
+            continue
+        if "objects" in spec:
+            for obj in world[spec["objects"]]:
+                if "roles" in spec:
+                    ok = who in spec["roles"]
+                else:
+                    ok = allowed(spec["allowed"], person, obj)
+                response = client.get(route_to_url(route, kwargs_for(name, obj)))
+                assert response.status_code == (200 if ok else 404), f"{who} {name} {obj}"
             continue
         url = route_to_url(route, spec.get("kwargs", {}))
         response = getattr(client, spec.get("method", "get"))(url)
-        assert response.status_code in spec.get("expect", {200}), f"{who} {name} -> {response.status_code}"
+        expected = spec.get("expect", {200})
+        if "roles" in spec and who not in spec["roles"]:
+            expected = {404}
+        assert response.status_code in expected, f"{who} {name} -> {response.status_code}"
+
+
+def test_outsiders_posting_state_changes_get_404_and_change_nothing(client, council, world):
+    from caseaudit.audits.models import Audit
+
+    shared = world["audits"][2]
+    programme = world["programmes"][0]
+    for who in ("outsider", "social_worker", "auditor", "team_manager"):
+        client.force_login(council[who])
+        assert client.post(f"/audits/{world['audits'][1].pk}/share").status_code == 404
+        assert client.post(f"/audits/programmes/{programme.pk}/confirm").status_code == 404
+        assert client.post(f"/audits/programmes/{programme.pk}/propose").status_code == 404
+    assert Audit.objects.get(pk=shared.pk).status == "shared"
+    programme.refresh_from_db()
+    assert programme.status == "planning"
 
 
 @pytest.mark.parametrize("who", ROLES)

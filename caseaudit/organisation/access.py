@@ -19,6 +19,12 @@ def child_scope(person: Person) -> Q | None:
     if person.has_role(*COUNCIL_WIDE_ROLES):
         return None
     scope = Q(allocated_worker=person)
+    if person.has_role(Role.AUDITOR, Role.MODERATOR):
+        # Auditors and moderators reach a child through the audits given to them.
+        from django.apps import apps
+
+        audit = apps.get_model("audits", "Audit")
+        scope |= Q(pk__in=audit.objects.filter(Q(auditor=person) | Q(moderator=person)).values("child_id"))
     if person.has_role(Role.IRO):
         scope |= Q(independent_reviewing_officer=person)
     if person.has_role(Role.TEAM_MANAGER):

@@ -22,6 +22,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 COUNCIL_NAME = env_str("CASEAUDIT_COUNCIL_NAME", "Demo Borough Council")
 SERVICE_NAME = "CaseAudit"
+# Where people reach CaseAudit: links in emails are built from it.
+SITE_URL = env_str("CASEAUDIT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "auditlog",
     "caseaudit.trail",
     "caseaudit.organisation",
+    "caseaudit.audits",
     "caseaudit.accounts",
     "caseaudit.web",
 ]

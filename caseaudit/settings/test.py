@@ -12,3 +12,7 @@ MIGRATION_MODULES = {"auditlog": None}
 ALLOWED_HOSTS = ["*"]
 # Tests find static files through the finders; there is no collected folder.
 STATIC_ROOT = None
+# A file, not memory, for SQLite: in-memory databases shared between threads
+# lock whole tables without waiting, so concurrency tests could not run.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-caseaudit.sqlite3")}  # noqa: F405

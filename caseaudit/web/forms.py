@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 _WIDGET_CLASSES = {
+    forms.RadioSelect: "",
+    forms.CheckboxSelectMultiple: "",
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
     forms.SelectMultiple: "govuk-select",
@@ -26,12 +28,17 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.apply_govuk_classes()
+
+    def apply_govuk_classes(self) -> None:
+        """Forms that add fields after __init__ call this again."""
         for field in self.fields.values():
             widget = field.widget
             for widget_type, css in _WIDGET_CLASSES.items():
                 if isinstance(widget, widget_type):
                     existing = widget.attrs.get("class", "")
-                    widget.attrs["class"] = f"{css} {existing}".strip()
+                    if css and css not in existing.split():
+                        widget.attrs["class"] = f"{css} {existing}".strip()
                     break
 
     def full_clean(self) -> None:
@@ -43,13 +50,42 @@ class GovukFormMixin:
                 described_by.append(f"{bound.auto_id}-hint")
             if name in self.errors:
                 described_by.append(f"{bound.auto_id}-error")
-                base = field.widget.attrs.get("class", "").split(" ")[0]
-                if base in _ERROR_CLASSES and _ERROR_CLASSES[base] not in field.widget.attrs["class"]:
+                base = (field.widget.attrs.get("class") or " ").split(" ")[0]
+                if base in _ERROR_CLASSES and _ERROR_CLASSES[base] not in field.widget.attrs.get("class", ""):
                     field.widget.attrs["class"] += f" {_ERROR_CLASSES[base]}"
-                field.widget.attrs["aria-invalid"] = "true"
-            if described_by:
+                if not getattr(field.widget, "use_fieldset", False):
+                    field.widget.attrs["aria-invalid"] = "true"
+            # Radios and checkboxes are described on their fieldset instead.
+            if described_by and not getattr(field.widget, "use_fieldset", False):
                 field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
 
 class GovukForm(GovukFormMixin, forms.Form):
     pass
+
+
+class GovukRadios(forms.RadioSelect):
+    template_name = "django/forms/widgets/radio.html"
+
+
+class GovukCheckboxes(forms.CheckboxSelectMultiple):
+    template_name = "django/forms/widgets/checkbox_select.html"
+
+
+class GovukDateInput(forms.DateInput):
+    """A native date field; it also accepts typed dates like 31/03/2026."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
+
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"]
+
+
+def error_anchor(bound_field) -> str:
+    """Where an error summary link should land: the first radio or checkbox of a group."""
+    if getattr(bound_field.field.widget, "use_fieldset", False) and bound_field.widget_type != "checkbox":
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id

@@ -11,3 +11,20 @@ def lockout_minutes(value: timedelta | None) -> str:
         return "a while"
     minutes = int(value.total_seconds() // 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@register.filter
+def anchor(bound_field) -> str:
+    from caseaudit.web.forms import error_anchor
+
+    return error_anchor(bound_field)
+
+
+@register.filter
+def get_field(form, name: str):
+    return form[name]
+
+
+@register.filter
+def as_group(bound_field):
+    return bound_field.as_field_group()

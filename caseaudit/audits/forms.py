@@ -1,0 +1,323 @@
+"""Forms for audits. They gather input only; the rules live in services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from caseaudit.organisation.models import Person
+from caseaudit.organisation.roles import Role
+from caseaudit.web.forms import DATE_INPUT_FORMATS, GovukDateInput, GovukForm, GovukRadios
+
+from .grades import Grade
+from .grades import Answer as AnswerChoice
+from .models import ActivityKind, Audit, QuestionKind
+from .services.lifecycle import AuditDraft, ModerationDecision
+
+GRADE_CHOICES = Grade.choices
+
+
+def grade_field(label: str, required: bool = False, **kwargs) -> forms.ChoiceField:
+    field = forms.ChoiceField(label=label, choices=GRADE_CHOICES, required=required, widget=GovukRadios, **kwargs)
+    field.legend_class = "govuk-fieldset__legend--s"
+    return field
+
+
+class AuditForm(GovukForm):
+    """Every section's questions, grade and evidence, then the overall judgement.
+
+    Nothing is required here: drafts save whatever is typed, and the submit
+    service says what is missing (so a refused submission loses nothing).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, audit: Audit, **kwargs) -> None:
+        self.audit = audit
+        self.sections = []
+        initial = {"version": audit.version}
+        judgements = {j.section_id: j for j in audit.judgements.all()}
+        answers = {a.question_id: a for a in audit.answers.all()}
+        fields: dict[str, forms.Field] = {}
+        for section in audit.tool_version.sections.prefetch_related("questions"):
+            question_names = []
+            for question in section.questions.all():
+                name = f"question_{question.pk}"
+                question_names.append(name)
+                answer = answers.get(question.pk)
+                if question.kind == QuestionKind.TEXT:
+                    fields[name] = forms.CharField(
+                        label=question.text, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                    )
+                    initial[name] = answer.text if answer else ""
+                else:
+                    fields[name] = forms.ChoiceField(
+                        label=question.text,
+                        choices=AnswerChoice.choices,
+                        required=False,
+                        widget=GovukRadios(attrs={"inline": True, "small": True}),
+                    )
+                    initial[name] = answer.choice if answer else ""
+            judgement = judgements.get(section.pk)
+            grade_name, evidence_name = f"section_{section.pk}_grade", f"section_{section.pk}_evidence"
+            fields[grade_name] = grade_field(f"Grade for {section.title}")
+            fields[evidence_name] = forms.CharField(
+                label=f"Evidence for {section.title}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text="What in the file supports this grade",
+            )
+            initial[grade_name] = judgement.grade if judgement else ""
+            initial[evidence_name] = judgement.evidence if judgement else ""
+            self.sections.append(
+                {"section": section, "questions": question_names, "grade": grade_name, "evidence": evidence_name}
+            )
+        fields["overall_grade"] = grade_field("Overall grade")
+        fields["is_critical"] = forms.BooleanField(
+            label="Inadequate – critical: there is an immediate safeguarding concern",
+            required=False,
+            help_text="The child's team manager and service manager are emailed at once.",
+        )
+        for name, label in (
+            ("strengths", "Strengths"),
+            ("areas_for_development", "Areas for development"),
+            ("recommended_actions", "Recommended actions"),
+        ):
+            fields[name] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+            initial[name] = getattr(audit, name)
+        initial["overall_grade"] = audit.overall_grade
+        initial["is_critical"] = audit.is_critical
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields.update(fields)
+        self.apply_govuk_classes()
+
+    def to_draft(self) -> AuditDraft:
+        data = self.cleaned_data
+        draft = AuditDraft(
+            overall_grade=data.get("overall_grade", ""),
+            is_critical=bool(data.get("is_critical")),
+            strengths=data.get("strengths", ""),
+            areas_for_development=data.get("areas_for_development", ""),
+            recommended_actions=data.get("recommended_actions", ""),
+        )
+        for entry in self.sections:
+            section = entry["section"]
+            draft.sections[section.pk] = (data.get(entry["grade"], ""), data.get(entry["evidence"], ""))
+            for question in section.questions.all():
+                value = data.get(f"question_{question.pk}", "")
+                draft.answers[question.pk] = ("", value) if question.kind == QuestionKind.TEXT else (value, "")
+        return draft
+
+
+class ModerationForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, audit: Audit, **kwargs) -> None:
+        self.audit = audit
+        self.rows = []
+        fields: dict[str, forms.Field] = {}
+        initial = {"version": audit.version, "overall_grade": audit.moderated_overall_grade or audit.overall_grade}
+        for judgement in audit.judgements.select_related("section"):
+            grade_name, reason_name = f"section_{judgement.section_id}_grade", f"section_{judgement.section_id}_reason"
+            fields[grade_name] = grade_field(f"Moderated grade for {judgement.section.title}")
+            fields[reason_name] = forms.CharField(
+                label=f"Reason for changing the grade for {judgement.section.title}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Needed only if you change the grade",
+            )
+            initial[grade_name] = judgement.moderated_grade or judgement.grade
+            initial[reason_name] = judgement.moderation_reason
+            self.rows.append({"judgement": judgement, "grade": grade_name, "reason": reason_name})
+        fields["overall_grade"] = grade_field("Moderated overall grade")
+        fields["overall_reason"] = forms.CharField(
+            label="Reason for changing the overall grade",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="Needed only if you change the grade",
+        )
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields.update(fields)
+        self.apply_govuk_classes()
+
+    def to_decision(self) -> ModerationDecision:
+        data = self.cleaned_data
+        return ModerationDecision(
+            overall_grade=data.get("overall_grade", ""),
+            overall_reason=data.get("overall_reason", ""),
+            sections={
+                row["judgement"].section_id: (data.get(row["grade"], ""), data.get(row["reason"], ""))
+                for row in self.rows
+            },
+        )
+
+
+class ActivityForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What was done",
+        choices=ActivityKind.choices,
+        widget=GovukRadios,
+        error_messages={"required": "Select what was done"},
+    )
+    happened_on = forms.DateField(
+        label="Date",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=GovukDateInput,
+        help_text="For example, 27/03/2026",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date, like 27/03/2026"},
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    family_words = forms.CharField(
+        label="What the family said, in their own words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For family feedback: write their words, not a summary",
+    )
+
+
+class AcknowledgeForm(GovukForm):
+    response = forms.CharField(
+        label="Your response (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Anything you want the QA team and your manager to know",
+    )
+
+
+class CriticalActionForm(GovukForm):
+    action = forms.CharField(
+        label="What action was taken to keep the child safe?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe the action taken"},
+    )
+
+
+def auditor_choices():
+    return Person.objects.filter(is_active=True, role_assignments__role=Role.AUDITOR).distinct().order_by("full_name")
+
+
+class ReassignForm(GovukForm):
+    from_person = forms.ModelChoiceField(
+        label="Move the open audits of",
+        queryset=Person.objects.none(),
+        error_messages={"required": "Select whose audits to move"},
+    )
+    to_person = forms.ModelChoiceField(
+        label="To", queryset=Person.objects.none(), error_messages={"required": "Select who takes them"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_person"].queryset = (
+            Person.objects.filter(audits_to_do__status="draft").distinct().order_by("full_name")
+        )
+        self.fields["to_person"].queryset = auditor_choices()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_person") and data.get("from_person") == data.get("to_person"):
+            self.add_error("to_person", "Choose someone else to take the audits")
+        return data
+
+
+class ProgrammeForm(GovukForm):
+    service_area = forms.ModelChoiceField(
+        label="Service area", queryset=None, error_messages={"required": "Select a service area"}
+    )
+    month = forms.ChoiceField(label="Month", choices=(), error_messages={"required": "Select a month"})
+    tool = forms.ModelChoiceField(
+        label="Audit tool", queryset=None, error_messages={"required": "Select an audit tool"}
+    )
+    due_on = forms.DateField(
+        label="Audits due by",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=GovukDateInput,
+        help_text="For example, 28/03/2026",
+        error_messages={
+            "required": "Enter the date the audits are due",
+            "invalid": "Enter a real date, like 28/03/2026",
+        },
+    )
+    default_quota = forms.IntegerField(
+        label="Files to audit per team",
+        min_value=0,
+        max_value=20,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        help_text="You can change each team's quota next",
+        error_messages={"required": "Enter how many files to audit per team"},
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        from dateutil.relativedelta import relativedelta
+
+        from caseaudit.organisation.models import ServiceArea
+
+        from .models import AuditTool, ToolKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["service_area"].queryset = ServiceArea.objects.all()
+        self.fields["tool"].queryset = AuditTool.objects.filter(kind=ToolKind.CASE_FILE)
+        first = today.replace(day=1)
+        months = [first + relativedelta(months=n) for n in (-1, 0, 1, 2)]
+        self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
+        self.fields["month"].initial = first.isoformat()
+
+
+class QuotasForm(GovukForm):
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quotas = list(programme.quotas.select_related("team"))
+        for quota in self.quotas:
+            self.fields[f"team_{quota.team_id}"] = forms.IntegerField(
+                label=str(quota.team),
+                min_value=0,
+                max_value=50,
+                initial=quota.quota,
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+                error_messages={
+                    "required": f"Enter a quota for {quota.team}",
+                    "min_value": f"The quota for {quota.team} must be 0 or more",
+                    "max_value": f"The quota for {quota.team} must be 50 or fewer",
+                },
+            )
+        self.apply_govuk_classes()
+
+
+class SampleAddForm(GovukForm):
+    case_id = forms.CharField(
+        label="Add a child by case system ID",
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"required": "Enter a case system ID"},
+    )
+
+
+class SampleAuditorForm(GovukForm):
+    auditor = forms.ModelChoiceField(label="Auditor", queryset=None, error_messages={"required": "Select an auditor"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"].queryset = auditor_choices()
+
+
+class ToolSectionForm(GovukForm):
+    title = forms.CharField(label="Practice area", max_length=150, required=False)
+    questions = forms.CharField(
+        label="Questions, one per line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Start a line with [text] for a free-text answer; other questions are answered yes, partly, no or not applicable",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("questions", "").strip() and not data.get("title", "").strip():
+            self.add_error("title", "Enter a name for this practice area")
+        return data
+
+
+ToolSectionFormSet = forms.formset_factory(ToolSectionForm, extra=1)
+
+
+class ToolNoteForm(GovukForm):
+    note = forms.CharField(label="What changed (kept with the version)", max_length=300, required=False)

@@ -1,0 +1,63 @@
+"""Reads about audits that pages share."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+
+from caseaudit.organisation.models import Person
+from caseaudit.organisation.roles import Role
+
+from .access import audits_visible_to
+from .models import Audit, AuditStatus
+
+
+def audit_detail(audit: Audit) -> dict:
+    judgements = list(audit.judgements.select_related("section").order_by("section__position"))
+    answers = {a.question_id: a for a in audit.answers.all()}
+    sections = []
+    for judgement in judgements:
+        questions = [{"question": q, "answer": answers.get(q.pk)} for q in judgement.section.questions.all()]
+        sections.append({"judgement": judgement, "questions": questions})
+    return {
+        "audit": audit,
+        "sections": sections,
+        "activities": audit.activities.select_related("carried_out_by"),
+        "acknowledgements": audit.acknowledgements.select_related("person"),
+        "re_audits": audit.re_audits.all(),
+    }
+
+
+def my_audits(person: Person, today: datetime.date) -> dict:
+    mine = list(
+        Audit.objects.filter(auditor=person, status=AuditStatus.DRAFT)
+        .select_related("child", "team")
+        .order_by("due_on", "pk")
+    )
+    for audit in mine:
+        audit.overdue = audit.is_overdue(today)
+        audit.due_soon = not audit.overdue and audit.due_on is not None and (audit.due_on - today).days <= 7
+    context = {
+        "to_do": mine,
+        "overdue_count": sum(1 for a in mine if a.overdue),
+        "submitted": Audit.objects.filter(auditor=person, status__in=[AuditStatus.SUBMITTED, AuditStatus.IN_MODERATION])
+        .select_related("child")
+        .order_by("-submitted_at")[:20],
+    }
+    if person.has_role(Role.MODERATOR):
+        context["moderation_queue"] = (
+            audits_visible_to(person)
+            .filter(Q(status=AuditStatus.SUBMITTED) | Q(status=AuditStatus.IN_MODERATION, moderator=person))
+            .exclude(auditor=person)
+            .select_related("child", "auditor", "team")
+            .order_by("submitted_at")
+        )
+    context["to_acknowledge"] = (
+        Audit.objects.filter(status=AuditStatus.SHARED)
+        .filter(Q(worker=person) | Q(team__manager=person))
+        .exclude(acknowledgements__person=person)
+        .select_related("child")
+    )
+    context["critical"] = audits_visible_to(person).filter(is_critical=True, critical_action="").select_related("child")
+    return context

@@ -1,0 +1,1 @@
+"""Changes that touch several records, each in one transaction."""

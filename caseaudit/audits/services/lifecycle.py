@@ -1,0 +1,332 @@
+"""An audit's life: opened, drafted, submitted, moderated, finalised, shared, acknowledged."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from caseaudit.organisation.models import Child, Person
+from caseaudit.organisation.roles import Role
+
+from ..errors import AuditRuleError, ConcurrentEditError
+from ..grades import Grade
+from ..models import (
+    Acknowledgement,
+    Activity,
+    ActivityKind,
+    Answer,
+    Audit,
+    AuditKind,
+    AuditStatus,
+    Programme,
+    SectionJudgement,
+    ToolVersion,
+)
+from ..signals import audit_finalised
+from . import notify
+
+
+class AuditIncomplete(AuditRuleError):
+    """Submission refused; `errors` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("The audit is not complete")
+        self.errors = errors
+
+
+@dataclass
+class AuditDraft:
+    """What the auditor typed: overall judgement, and per section and question."""
+
+    overall_grade: str = ""
+    is_critical: bool = False
+    strengths: str = ""
+    areas_for_development: str = ""
+    recommended_actions: str = ""
+    sections: dict[int, tuple[str, str]] = field(default_factory=dict)  # section id -> (grade, evidence)
+    answers: dict[int, tuple[str, str]] = field(default_factory=dict)  # question id -> (choice, text)
+
+
+def may_audit(auditor: Person, child: Child, today: datetime.date | None = None) -> bool:
+    """Nobody audits their own case, nor a case they manage (worker, line manager, team manager)."""
+    if child.allocated_worker_id == auditor.pk:
+        return False
+    if child.allocated_worker_id and child.allocated_worker.line_manager_id == auditor.pk:
+        return False
+    if child.team.manager_id == auditor.pk:
+        return False
+    if today and auditor.is_absent_on(today):
+        return False
+    return True
+
+
+def audit_open(
+    *,
+    child: Child,
+    auditor: Person | None,
+    tool_version: ToolVersion,
+    due_on: datetime.date | None,
+    programme: Programme | None = None,
+    kind: str = AuditKind.CASE_FILE,
+    follows: Audit | None = None,
+) -> Audit:
+    if auditor is not None and not may_audit(auditor, child):
+        raise AuditRuleError(
+            f"{auditor} cannot audit {child.case_id}: it is their own or their team's case", field="auditor"
+        )
+    audit = Audit.objects.create(
+        kind=kind,
+        child=child,
+        team_id=child.team_id,
+        worker_id=child.allocated_worker_id,
+        tool_version=tool_version,
+        programme=programme,
+        follows=follows,
+        auditor=auditor,
+        due_on=due_on,
+    )
+    SectionJudgement.objects.bulk_create(
+        [SectionJudgement(audit=audit, section=section) for section in tool_version.sections.all()]
+    )
+    return audit
+
+
+def reaudit_open(*, earlier: Audit, auditor: Person, due_on: datetime.date) -> Audit:
+    """A re-audit of the same child's file, linked to the audit it follows up."""
+    return audit_open(
+        child=earlier.child,
+        auditor=auditor,
+        tool_version=earlier.tool_version.tool.current_version,
+        due_on=due_on,
+        kind=AuditKind.RE_AUDIT,
+        follows=earlier,
+    )
+
+
+def _locked(audit_id: int, expected_version: int | None) -> Audit:
+    audit = Audit.objects.select_for_update().select_related("child__team", "team").get(pk=audit_id)
+    if expected_version is not None and audit.version != expected_version:
+        raise ConcurrentEditError()
+    return audit
+
+
+def _apply(audit: Audit, draft: AuditDraft) -> bool:
+    """Copy the draft onto the audit; returns True when it newly became critical."""
+    became_critical = draft.is_critical and not audit.is_critical
+    audit.overall_grade = draft.overall_grade
+    audit.is_critical = draft.is_critical and draft.overall_grade == Grade.INADEQUATE
+    audit.strengths = draft.strengths
+    audit.areas_for_development = draft.areas_for_development
+    audit.recommended_actions = draft.recommended_actions
+    for judgement in audit.judgements.all():
+        if judgement.section_id in draft.sections:
+            grade, evidence = draft.sections[judgement.section_id]
+            if (grade, evidence) != (judgement.grade, judgement.evidence):
+                judgement.grade, judgement.evidence = grade, evidence
+                judgement.save()
+    existing = {a.question_id: a for a in audit.answers.all()}
+    for question_id, (choice, text) in draft.answers.items():
+        answer = existing.get(question_id)
+        if answer is None:
+            if choice or text:
+                Answer.objects.create(audit=audit, question_id=question_id, choice=choice, text=text)
+        elif (answer.choice, answer.text) != (choice, text):
+            answer.choice, answer.text = choice, text
+            answer.save()
+    return became_critical and audit.is_critical
+
+
+def _check_editable(audit: Audit, by: Person) -> None:
+    if audit.auditor_id != by.pk:
+        raise AuditRuleError("Only the assigned auditor can edit this audit")
+    if audit.status != AuditStatus.DRAFT:
+        raise AuditRuleError("This audit has been submitted and can no longer be edited")
+
+
+def audit_save_draft(*, audit_id: int, by: Person, draft: AuditDraft, expected_version: int) -> Audit:
+    with transaction.atomic():
+        audit = _locked(audit_id, expected_version)
+        _check_editable(audit, by)
+        became_critical = _apply(audit, draft)
+        audit.version += 1
+        audit.save()
+        if became_critical:
+            notify.critical_concern(audit)
+    return audit
+
+
+def incomplete_fields(audit: Audit, draft: AuditDraft) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for judgement in audit.judgements.select_related("section"):
+        grade, _ = draft.sections.get(judgement.section_id, ("", ""))
+        if not grade:
+            errors[f"section_{judgement.section_id}_grade"] = f"Select a grade for {judgement.section.title}"
+    if not draft.overall_grade:
+        errors["overall_grade"] = "Select an overall grade"
+    if draft.is_critical and draft.overall_grade != Grade.INADEQUATE:
+        errors["is_critical"] = "Only an Inadequate audit can be marked Inadequate – critical"
+    return errors
+
+
+def audit_submit(*, audit_id: int, by: Person, draft: AuditDraft, expected_version: int) -> Audit:
+    """Save and submit for moderation. Nothing typed is lost when it is refused:
+    the draft is saved first, then completeness is checked."""
+    with transaction.atomic():
+        audit = _locked(audit_id, expected_version)
+        _check_editable(audit, by)
+        errors = incomplete_fields(audit, draft)
+        became_critical = _apply(audit, draft)
+        audit.version += 1
+        if not errors:
+            audit.status = AuditStatus.SUBMITTED
+            audit.submitted_at = timezone.now()
+            audit.audit_date = timezone.localdate()
+            if not audit.activities.filter(kind=ActivityKind.FILE_REVIEW).exists():
+                Activity.objects.create(
+                    audit=audit, kind=ActivityKind.FILE_REVIEW, carried_out_by=by, happened_on=audit.audit_date
+                )
+        audit.save()
+        if became_critical:
+            notify.critical_concern(audit)
+    if errors:
+        raise AuditIncomplete(errors)
+    return audit
+
+
+def audit_moderation_start(*, audit_id: int, moderator: Person) -> Audit:
+    with transaction.atomic():
+        audit = _locked(audit_id, None)
+        if not moderator.has_role(Role.MODERATOR):
+            raise AuditRuleError("Only a moderator can moderate an audit")
+        if audit.auditor_id == moderator.pk:
+            raise AuditRuleError("You cannot moderate an audit you carried out")
+        if audit.status == AuditStatus.IN_MODERATION and audit.moderator_id == moderator.pk:
+            return audit
+        if audit.status != AuditStatus.SUBMITTED:
+            raise AuditRuleError("Only a submitted audit can be taken for moderation")
+        audit.status = AuditStatus.IN_MODERATION
+        audit.moderator = moderator
+        audit.version += 1
+        audit.save()
+    return audit
+
+
+@dataclass
+class ModerationDecision:
+    overall_grade: str  # the moderator's overall grade (same as the auditor's when agreeing)
+    overall_reason: str = ""
+    sections: dict[int, tuple[str, str]] = field(default_factory=dict)  # section id -> (grade, reason)
+
+
+def moderation_errors(audit: Audit, decision: ModerationDecision) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for judgement in audit.judgements.select_related("section"):
+        grade, reason = decision.sections.get(judgement.section_id, ("", ""))
+        if not grade:
+            errors[f"section_{judgement.section_id}_grade"] = (
+                f"Select the moderated grade for {judgement.section.title}"
+            )
+        elif grade != judgement.grade and not reason.strip():
+            errors[f"section_{judgement.section_id}_reason"] = (
+                f"Give a reason for changing the grade for {judgement.section.title}"
+            )
+    if not decision.overall_grade:
+        errors["overall_grade"] = "Select the moderated overall grade"
+    elif decision.overall_grade != audit.overall_grade and not decision.overall_reason.strip():
+        errors["overall_reason"] = "Give a reason for changing the overall grade"
+    return errors
+
+
+def audit_moderate(*, audit_id: int, moderator: Person, decision: ModerationDecision, expected_version: int) -> Audit:
+    """Agree or change each grade; both grades are kept and the moderated one is final."""
+    with transaction.atomic():
+        audit = _locked(audit_id, expected_version)
+        if audit.status != AuditStatus.IN_MODERATION or audit.moderator_id != moderator.pk:
+            raise AuditRuleError("Take this audit for moderation first")
+        errors = moderation_errors(audit, decision)
+        if errors:
+            raise AuditIncomplete(errors)
+        for judgement in audit.judgements.all():
+            grade, reason = decision.sections[judgement.section_id]
+            judgement.moderated_grade = grade
+            judgement.moderation_reason = reason.strip() if grade != judgement.grade else ""
+            judgement.save()
+        audit.moderated_overall_grade = decision.overall_grade
+        audit.moderation_reason = (
+            decision.overall_reason.strip() if decision.overall_grade != audit.overall_grade else ""
+        )
+        if audit.moderated_overall_grade != Grade.INADEQUATE:
+            audit.is_critical = False
+        audit.final_grade = audit.moderated_overall_grade
+        audit.status = AuditStatus.FINALISED
+        audit.finalised_at = timezone.now()
+        audit.version += 1
+        audit.save()
+        Activity.objects.create(
+            audit=audit, kind=ActivityKind.MODERATION, carried_out_by=moderator, happened_on=timezone.localdate()
+        )
+        # Other capabilities (the improvement process) act on final grades.
+        transaction.on_commit(lambda: audit_finalised.send(sender=Audit, audit_id=audit.pk))
+    return audit
+
+
+def audit_share(*, audit_id: int, by: Person) -> Audit:
+    with transaction.atomic():
+        audit = _locked(audit_id, None)
+        if audit.status != AuditStatus.FINALISED:
+            raise AuditRuleError("Only a finalised audit can be shared")
+        audit.status = AuditStatus.SHARED
+        audit.shared_at = timezone.now()
+        audit.version += 1
+        audit.save()
+        notify.audit_shared(audit)
+    return audit
+
+
+def share_recipients(audit: Audit) -> list[Person]:
+    people = [audit.worker, audit.team.manager]
+    return [p for p in people if p is not None and p.is_active]
+
+
+def audit_acknowledge(*, audit_id: int, by: Person, response: str) -> Acknowledgement:
+    with transaction.atomic():
+        audit = _locked(audit_id, None)
+        if audit.status != AuditStatus.SHARED:
+            raise AuditRuleError("This audit has not been shared yet")
+        if by not in share_recipients(audit):
+            raise AuditRuleError("Only the worker and their team manager acknowledge an audit")
+        if audit.acknowledgements.filter(person=by).exists():
+            raise AuditRuleError("You have already acknowledged this audit")
+        return Acknowledgement.objects.create(audit=audit, person=by, response=response.strip())
+
+
+def critical_action_record(*, audit_id: int, by: Person, action: str) -> Audit:
+    if not action.strip():
+        raise AuditRuleError("Describe the action taken", field="action")
+    with transaction.atomic():
+        audit = _locked(audit_id, None)
+        if not audit.is_critical:
+            raise AuditRuleError("This audit is not marked Inadequate – critical")
+        if audit.critical_action:
+            raise AuditRuleError("The action taken has already been recorded")
+        audit.critical_action = action.strip()
+        audit.critical_action_by = by
+        audit.critical_action_at = timezone.now()
+        audit.version += 1
+        audit.save()
+    return audit
+
+
+def activity_record(
+    *, audit: Audit, by: Person, kind: str, happened_on: datetime.date, notes: str = "", family_words: str = ""
+) -> Activity:
+    if happened_on > timezone.localdate():
+        raise AuditRuleError("The date cannot be in the future", field="happened_on")
+    if kind == ActivityKind.FAMILY and not family_words.strip():
+        raise AuditRuleError("Write what the family said, in their own words", field="family_words")
+    return Activity.objects.create(
+        audit=audit, kind=kind, carried_out_by=by, happened_on=happened_on, notes=notes, family_words=family_words
+    )

@@ -1,0 +1,201 @@
+"""Programmes and their samples: random, stratified by team, skipping recent and closed."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import Counter
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from caseaudit.organisation.models import Child, Person, ServiceArea
+from caseaudit.organisation.roles import Role
+
+from ..errors import AuditRuleError
+from .lifecycle import audit_open, may_audit
+from ..models import (
+    Audit,
+    AuditKind,
+    Programme,
+    ProgrammeKind,
+    ProgrammeQuota,
+    ProgrammeStatus,
+    SampleEntry,
+    ToolVersion,
+)
+
+
+def programme_create(
+    *,
+    service_area: ServiceArea,
+    month: datetime.date,
+    tool_version: ToolVersion,
+    due_on: datetime.date,
+    by: Person,
+    default_quota: int = 1,
+    lookback_months: int = 12,
+) -> Programme:
+    month = month.replace(day=1)
+    if due_on < month:
+        raise AuditRuleError("The due date must be in or after the programme's month", field="due_on")
+    if Programme.objects.filter(kind=ProgrammeKind.MONTHLY, service_area=service_area, month=month).exists():
+        raise AuditRuleError(f"{service_area} already has a programme for {month:%B %Y}", field="month")
+    with transaction.atomic():
+        programme = Programme.objects.create(
+            kind=ProgrammeKind.MONTHLY,
+            title=f"{service_area} – {month:%B %Y}",
+            service_area=service_area,
+            month=month,
+            tool_version=tool_version,
+            due_on=due_on,
+            lookback_months=lookback_months,
+            created_by=by,
+        )
+        ProgrammeQuota.objects.bulk_create(
+            [ProgrammeQuota(programme=programme, team=team, quota=default_quota) for team in service_area.teams.all()]
+        )
+    return programme
+
+
+def eligible_children(programme: Programme, today: datetime.date) -> QuerySet[Child]:
+    """Open children not audited within the look-back window and not already in an audit in progress."""
+    since = today - relativedelta(months=programme.lookback_months)
+    recently_audited = Audit.objects.filter(
+        Q(audit_date__gte=since) | Q(audit_date__isnull=True, created_at__date__gte=since)
+    ).values("child_id")
+    return Child.objects.filter(closed_on__isnull=True).exclude(pk__in=recently_audited)
+
+
+def auditor_pool() -> list[Person]:
+    return list(Person.objects.filter(is_active=True, role_assignments__role=Role.AUDITOR).distinct().order_by("pk"))
+
+
+def choose_auditor(child: Child, pool: list[Person], load: Counter, today: datetime.date) -> Person | None:
+    candidates = [p for p in pool if may_audit(p, child, today)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda p: (load[p.pk], p.pk))
+
+
+def sample_propose(
+    *, programme: Programme, today: datetime.date | None = None, seed: int | None = None
+) -> list[SampleEntry]:
+    """Replace the proposed sample with a fresh random one, team by team, to each team's quota."""
+    if programme.is_confirmed:
+        raise AuditRuleError("This programme's sample is already confirmed")
+    today = today or timezone.localdate()
+    rng = random.Random(seed)  # noqa: S311 - sampling, not security
+    pool = auditor_pool()
+    load: Counter = Counter(
+        Audit.objects.filter(status__in=["draft", "submitted"], auditor__isnull=False).values_list(
+            "auditor_id", flat=True
+        )
+    )
+    eligible = eligible_children(programme, today).select_related("allocated_worker", "team")
+    entries = []
+    with transaction.atomic():
+        programme.sample.all().delete()
+        for quota in programme.quotas.select_related("team"):
+            candidates = list(eligible.filter(team=quota.team).order_by("pk"))
+            for child in rng.sample(candidates, min(quota.quota, len(candidates))):
+                auditor = choose_auditor(child, pool, load, today)
+                if auditor:
+                    load[auditor.pk] += 1
+                entries.append(SampleEntry(programme=programme, child=child, auditor=auditor))
+        SampleEntry.objects.bulk_create(entries)
+    return entries
+
+
+def sample_add(*, programme: Programme, case_id: str, today: datetime.date | None = None) -> SampleEntry:
+    today = today or timezone.localdate()
+    child = Child.objects.filter(case_id__iexact=case_id.strip()).select_related("team__service_area").first()
+    if child is None:
+        raise AuditRuleError(f"No child has the case ID {case_id}", field="case_id")
+    if programme.service_area_id and child.team.service_area_id != programme.service_area_id:
+        raise AuditRuleError(f"{child.case_id} is not in {programme.service_area}", field="case_id")
+    if not eligible_children(programme, today).filter(pk=child.pk).exists():
+        raise AuditRuleError(
+            f"{child.case_id} cannot be sampled: the case is closed or was audited in the last "
+            f"{programme.lookback_months} months",
+            field="case_id",
+        )
+    if programme.sample.filter(child=child).exists():
+        raise AuditRuleError(f"{child.case_id} is already in the sample", field="case_id")
+    load: Counter = Counter(programme.sample.values_list("auditor_id", flat=True))
+    return SampleEntry.objects.create(
+        programme=programme, child=child, auditor=choose_auditor(child, auditor_pool(), load, today)
+    )
+
+
+def sample_assign(*, entry: SampleEntry, auditor: Person) -> None:
+    if not auditor.has_role(Role.AUDITOR):
+        raise AuditRuleError(f"{auditor} is not an auditor", field="auditor")
+    if not may_audit(auditor, entry.child):
+        raise AuditRuleError(
+            f"{auditor} cannot audit {entry.child.case_id}: it is their own or their team's case", field="auditor"
+        )
+    entry.auditor = auditor
+    entry.save(update_fields=["auditor"])
+
+
+def quotas_check(programme: Programme) -> list[str]:
+    """Teams whose sample is short of their quota (not enough eligible children)."""
+    counts = Counter(programme.sample.values_list("child__team_id", flat=True))
+    return [
+        f"{q.team}: {counts[q.team_id]} of {q.quota}"
+        for q in programme.quotas.select_related("team")
+        if counts[q.team_id] < q.quota
+    ]
+
+
+def programme_confirm(*, programme: Programme, by: Person) -> list[Audit]:
+    """Turn the sample into assigned audits. Every entry needs an auditor."""
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.is_confirmed:
+            raise AuditRuleError("This programme's sample is already confirmed")
+        entries = list(programme.sample.select_related("child__allocated_worker", "child__team"))
+        if not entries:
+            raise AuditRuleError("Propose a sample before confirming it")
+        missing = [e.child.case_id for e in entries if e.auditor_id is None]
+        if missing:
+            raise AuditRuleError(f"Choose an auditor for {', '.join(missing)}")
+        kind = AuditKind.THEMED if programme.kind == ProgrammeKind.THEMED else AuditKind.CASE_FILE
+        audits = [
+            audit_open(
+                child=e.child,
+                auditor=e.auditor,
+                tool_version=programme.tool_version,
+                due_on=programme.due_on,
+                programme=programme,
+                kind=kind,
+            )
+            for e in entries
+        ]
+        programme.sample.all().delete()
+        programme.status = ProgrammeStatus.CONFIRMED
+        programme.confirmed_at = timezone.now()
+        programme.save(update_fields=["status", "confirmed_at"])
+    return audits
+
+
+def audits_reassign(*, from_person: Person, to_person: Person, by: Person) -> tuple[int, list[str]]:
+    """Move someone's open audits to another auditor in one step; report the ones that cannot move."""
+    moved, refused = 0, []
+    with transaction.atomic():
+        for audit in (
+            Audit.objects.select_for_update()
+            .filter(auditor=from_person, status="draft")
+            .select_related("child__allocated_worker", "child__team")
+        ):
+            if may_audit(to_person, audit.child):
+                audit.auditor = to_person
+                audit.version += 1
+                audit.save(update_fields=["auditor", "version", "updated_at"])
+                moved += 1
+            else:
+                refused.append(audit.child.case_id)
+    return moved, refused

@@ -1,0 +1,89 @@
+"""Audit tools: the standard tool, and editing that versions a tool once it is used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from caseaudit.organisation.models import Person
+
+from ..models import AuditTool, QuestionKind, ToolKind, ToolQuestion, ToolSection, ToolVersion
+from ..standard_tool import STANDARD_SECTIONS, STANDARD_THEMED_SECTIONS, STANDARD_THEMED_TOOL_NAME, STANDARD_TOOL_NAME
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    title: str
+    questions: list[str]
+    guidance: str = ""
+
+
+def _write_sections(version: ToolVersion, sections: list[SectionSpec]) -> None:
+    for position, spec in enumerate(sections, start=1):
+        section = ToolSection.objects.create(
+            version=version, position=position, title=spec.title, guidance=spec.guidance
+        )
+        ToolQuestion.objects.bulk_create(
+            [
+                ToolQuestion(
+                    section=section,
+                    position=n,
+                    text=text.removeprefix("[text]").strip(),
+                    kind=QuestionKind.TEXT if text.startswith("[text]") else QuestionKind.CHOICE,
+                )
+                for n, text in enumerate(spec.questions, start=1)
+            ]
+        )
+
+
+def tool_create(*, name: str, kind: str, sections: list[SectionSpec], by: Person | None = None) -> AuditTool:
+    with transaction.atomic():
+        tool = AuditTool.objects.create(name=name, kind=kind)
+        version = ToolVersion.objects.create(tool=tool, number=1, created_by=by, note="First version")
+        _write_sections(version, sections)
+    return tool
+
+
+def standard_tools_ensure() -> tuple[AuditTool, AuditTool]:
+    """Create the standard case file tool and a themed tool if they are missing (idempotent)."""
+    tools = []
+    for name, kind, spec in (
+        (STANDARD_TOOL_NAME, ToolKind.CASE_FILE, STANDARD_SECTIONS),
+        (STANDARD_THEMED_TOOL_NAME, ToolKind.THEMED, STANDARD_THEMED_SECTIONS),
+    ):
+        tool = AuditTool.objects.filter(name=name).first()
+        if tool is None:
+            tool = tool_create(name=name, kind=kind, sections=[SectionSpec(t, q) for t, q in spec])
+        tools.append(tool)
+    return tools[0], tools[1]
+
+
+def tool_revise(*, tool: AuditTool, sections: list[SectionSpec], by: Person, note: str = "") -> ToolVersion:
+    """Save an edit. A version already used by an audit or programme is never
+    changed: the edit becomes a new version, and old audits keep theirs."""
+    with transaction.atomic():
+        current = ToolVersion.objects.select_for_update().filter(tool=tool).order_by("-number").first()
+        if current is not None and not current.in_use:
+            current.sections.all().delete()
+            if note:
+                current.note = note
+                current.save(update_fields=["note"])
+            version = current
+        else:
+            version = ToolVersion.objects.create(
+                tool=tool, number=(current.number + 1) if current else 1, created_by=by, note=note
+            )
+        _write_sections(version, sections)
+    return version
+
+
+def version_as_specs(version: ToolVersion) -> list[SectionSpec]:
+    return [
+        SectionSpec(
+            section.title,
+            [("[text] " if q.kind == QuestionKind.TEXT else "") + q.text for q in section.questions.all()],
+            section.guidance,
+        )
+        for section in version.sections.prefetch_related("questions")
+    ]

@@ -1,0 +1,157 @@
+import datetime
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from caseaudit.organisation.roles import Role
+from caseaudit.web.permissions import require_role
+
+from ..errors import AuditRuleError
+from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAuditorForm
+from ..models import Programme, SampleEntry
+from ..services import sampling
+
+
+def _programme_for(request, pk: int) -> Programme:
+    require_role(request.user, Role.QA_ADMIN)
+    return get_object_or_404(Programme.objects.select_related("service_area", "tool_version__tool"), pk=pk)
+
+
+def index(request):
+    require_role(request.user, Role.QA_ADMIN)
+    programmes = Programme.objects.select_related("service_area").order_by("-month", "title")[:60]
+    return render(request, "audits/programme_index.html", {"programmes": programmes})
+
+
+def new(request):
+    require_role(request.user, Role.QA_ADMIN)
+    form = ProgrammeForm(request.POST or None, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = sampling.programme_create(
+                service_area=data["service_area"],
+                month=datetime.date.fromisoformat(data["month"]),
+                tool_version=data["tool"].current_version,
+                due_on=data["due_on"],
+                by=request.user,
+                default_quota=data["default_quota"],
+            )
+        except AuditRuleError as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, "Programme created: check each team's quota, then propose a sample")
+            return redirect("audits:programme_show", pk=programme.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": "Plan a monthly audit programme",
+            "submit_label": "Create programme",
+            "intro": "Choose the service area and month. Next you can set each team's quota and propose a random sample.",
+            "back_url": reverse("audits:programme_index"),
+        },
+    )
+
+
+def show(request, pk: int, quotas_form=None, add_form=None):
+    programme = _programme_for(request, pk)
+    context = {
+        "programme": programme,
+        "quotas_form": quotas_form or QuotasForm(programme=programme),
+        "add_form": add_form or SampleAddForm(),
+        "sample": programme.sample.select_related("child__team", "child__allocated_worker", "auditor"),
+        "auditors": SampleAuditorForm().fields["auditor"].queryset,
+        "short": sampling.quotas_check(programme) if programme.sample.exists() else [],
+        "audits": programme.audits.select_related("child", "auditor").order_by("child__name"),
+    }
+    return render(request, "audits/programme_show.html", context)
+
+
+@require_POST
+def quotas(request, pk: int):
+    programme = _programme_for(request, pk)
+    form = QuotasForm(request.POST, programme=programme)
+    if programme.is_confirmed:
+        raise Http404
+    if not form.is_valid():
+        return show(request, pk, quotas_form=form)
+    for quota in form.quotas:
+        quota.quota = form.cleaned_data[f"team_{quota.team_id}"]
+        quota.save()
+    messages.success(request, "Quotas saved")
+    return redirect("audits:programme_show", pk=pk)
+
+
+@require_POST
+def propose(request, pk: int):
+    programme = _programme_for(request, pk)
+    try:
+        entries = sampling.sample_propose(programme=programme)
+    except AuditRuleError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, f"{len(entries)} children proposed. Remove or add children, check the auditors, then confirm."
+        )
+    return redirect("audits:programme_show", pk=pk)
+
+
+@require_POST
+def sample_add(request, pk: int):
+    programme = _programme_for(request, pk)
+    form = SampleAddForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = sampling.sample_add(programme=programme, case_id=form.cleaned_data["case_id"])
+        except AuditRuleError as refused:
+            form.add_error("case_id", refused.message)
+        else:
+            messages.success(request, f"{entry.child.case_id} added to the sample")
+            return redirect("audits:programme_show", pk=pk)
+    return show(request, pk, add_form=form)
+
+
+@require_POST
+def sample_remove(request, pk: int, entry_pk: int):
+    programme = _programme_for(request, pk)
+    entry = get_object_or_404(SampleEntry, pk=entry_pk, programme=programme)
+    entry.delete()
+    messages.success(request, f"{entry.child.case_id} removed from the sample")
+    return redirect("audits:programme_show", pk=pk)
+
+
+@require_POST
+def sample_auditor(request, pk: int, entry_pk: int):
+    programme = _programme_for(request, pk)
+    entry = get_object_or_404(
+        SampleEntry.objects.select_related("child__team", "child__allocated_worker"), pk=entry_pk, programme=programme
+    )
+    form = SampleAuditorForm(request.POST)
+    if form.is_valid():
+        try:
+            sampling.sample_assign(entry=entry, auditor=form.cleaned_data["auditor"])
+        except AuditRuleError as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, f"{form.cleaned_data['auditor']} will audit {entry.child.case_id}")
+    else:
+        messages.error(request, "Select an auditor")
+    return redirect("audits:programme_show", pk=pk)
+
+
+@require_POST
+def confirm(request, pk: int):
+    programme = _programme_for(request, pk)
+    try:
+        audits = sampling.programme_confirm(programme=programme, by=request.user)
+    except AuditRuleError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"Sample confirmed: {len(audits)} audits assigned to auditors")
+    return redirect("audits:programme_show", pk=pk)

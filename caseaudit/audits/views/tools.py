@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+
+from caseaudit.organisation.roles import Role
+from caseaudit.web.permissions import require_role
+
+from ..forms import ToolNoteForm, ToolSectionFormSet
+from ..models import AuditTool
+from ..services.tools import SectionSpec, tool_revise, version_as_specs
+
+
+def index(request):
+    require_role(request.user, Role.QA_ADMIN)
+    return render(request, "audits/tool_index.html", {"tools": AuditTool.objects.prefetch_related("versions")})
+
+
+def show(request, pk: int):
+    require_role(request.user, Role.QA_ADMIN)
+    tool = get_object_or_404(AuditTool, pk=pk)
+    versions = tool.versions.prefetch_related("sections__questions").select_related("created_by")
+    return render(request, "audits/tool_show.html", {"tool": tool, "versions": versions})
+
+
+def edit(request, pk: int):
+    require_role(request.user, Role.QA_ADMIN)
+    tool = get_object_or_404(AuditTool, pk=pk)
+    current = tool.current_version
+    initial = [{"title": s.title, "questions": "\n".join(s.questions)} for s in version_as_specs(current)]
+    formset = ToolSectionFormSet(request.POST or None, initial=initial, prefix="sections")
+    note_form = ToolNoteForm(request.POST or None)
+    if request.method == "POST" and formset.is_valid() and note_form.is_valid():
+        sections = [
+            SectionSpec(
+                f.cleaned_data["title"].strip(),
+                [q.strip() for q in f.cleaned_data["questions"].splitlines() if q.strip()],
+            )
+            for f in formset.forms
+            if f.cleaned_data.get("title", "").strip()
+        ]
+        if not sections:
+            formset.forms[0].add_error("title", "A tool needs at least one practice area")
+        else:
+            version = tool_revise(tool=tool, sections=sections, by=request.user, note=note_form.cleaned_data["note"])
+            if version.pk == current.pk:
+                messages.success(request, "Tool saved. It has not been used yet, so the same version was updated.")
+            else:
+                messages.success(
+                    request, f"Saved as version {version.number}. Audits already started keep version {current.number}."
+                )
+            return redirect("audits:tool_show", pk=tool.pk)
+    return render(
+        request, "audits/tool_edit.html", {"tool": tool, "formset": formset, "note_form": note_form, "current": current}
+    )
