@@ -8,8 +8,8 @@ from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
 from caseaudit.web.forms import DATE_INPUT_FORMATS, GovukDateInput, GovukForm, GovukRadios
 
-from .grades import Grade
 from .grades import Answer as AnswerChoice
+from .grades import Grade
 from .models import ActivityKind, Audit, QuestionKind
 from .services.lifecycle import AuditDraft, ModerationDecision
 

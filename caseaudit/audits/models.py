@@ -151,6 +151,9 @@ class ProgrammeQuota(models.Model):
         ordering = ["team__name"]
         constraints = [models.UniqueConstraint(fields=["programme", "team"], name="quota_once_per_team")]
 
+    def __str__(self) -> str:
+        return f"{self.team}: {self.quota}"
+
 
 class SampleEntry(models.Model):
     """A child proposed for a programme, before the QA administrator confirms the sample."""
@@ -162,6 +165,9 @@ class SampleEntry(models.Model):
     class Meta:
         ordering = ["child__team__name", "child__name"]
         constraints = [models.UniqueConstraint(fields=["programme", "child"], name="child_sampled_once")]
+
+    def __str__(self) -> str:
+        return f"{self.child} in {self.programme}"
 
 
 class AuditKind(models.TextChoices):
@@ -308,6 +314,9 @@ class SectionJudgement(models.Model):
             models.CheckConstraint(condition=Q(grade="") | Q(grade__in=_GRADES), name="judgement_grade_known"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.section}: {self.get_grade_display() or 'not graded'}"
+
     @property
     def final_grade(self) -> str:
         return self.moderated_grade or self.grade
@@ -325,6 +334,9 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["audit", "question"], name="one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return self.get_choice_display() or self.text[:50]
 
 
 class ActivityKind(models.TextChoices):
@@ -353,6 +365,9 @@ class Activity(models.Model):
             models.CheckConstraint(condition=Q(kind__in=ActivityKind.values), name="activity_kind_known"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.happened_on:%d %b %Y}"
+
 
 class Acknowledgement(models.Model):
     """The worker or their manager has read the finalised audit, and may respond."""
@@ -365,3 +380,6 @@ class Acknowledgement(models.Model):
     class Meta:
         ordering = ["acknowledged_at"]
         constraints = [models.UniqueConstraint(fields=["audit", "person"], name="acknowledge_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} acknowledged {self.audit}"

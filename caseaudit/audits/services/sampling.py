@@ -15,7 +15,6 @@ from caseaudit.organisation.models import Child, Person, ServiceArea
 from caseaudit.organisation.roles import Role
 
 from ..errors import AuditRuleError
-from .lifecycle import audit_open, may_audit
 from ..models import (
     Audit,
     AuditKind,
@@ -26,6 +25,7 @@ from ..models import (
     SampleEntry,
     ToolVersion,
 )
+from .lifecycle import audit_open, may_audit
 
 
 def programme_create(
