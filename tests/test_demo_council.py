@@ -87,3 +87,40 @@ def test_a_practice_lead_is_away_with_cover_and_another_without(seeded):
     )
     assert away.filter(cover__isnull=False).exists()
     assert away.filter(cover__isnull=True).exists()
+
+
+def test_the_demo_has_two_years_of_audits_with_a_realistic_grade_mix(seeded):
+    from caseaudit.audits.models import Audit
+
+    done = Audit.objects.filter(kind="case_file", final_grade__gt="")
+    total = done.count()
+    assert total >= 600
+    share = {
+        grade: done.filter(final_grade=grade).count() / total
+        for grade in ("outstanding", "good", "requires_improvement", "inadequate")
+    }
+    assert share["outstanding"] <= 0.05
+    assert 0.35 <= share["good"] <= 0.50
+    assert 0.40 <= share["requires_improvement"] <= 0.55
+    assert 0.05 <= share["inadequate"] <= 0.11
+    dated = Audit.objects.filter(audit_date__isnull=False)
+    first, last = dated.order_by("audit_date").first().audit_date, dated.order_by("-audit_date").first().audit_date
+    assert (last - first).days >= 700
+    assert Audit.objects.filter(kind="re_audit", follows__isnull=False).exists()
+    assert Audit.objects.filter(kind="themed").count() >= 50
+
+
+def test_the_demo_has_work_in_flight_in_every_state_for_the_demo_logins(seeded):
+    from caseaudit.audits.models import Audit, AuditStatus, Programme
+
+    for status in AuditStatus.values:
+        assert Audit.objects.filter(status=status).exists(), status
+    auditor = Person.objects.get(email__startswith="auditor@")
+    assert Audit.objects.filter(auditor=auditor, status="draft").count() >= 3
+    assert (
+        Audit.objects.filter(status="shared", worker__email__startswith="social-worker@")
+        .exclude(acknowledgements__person__email__startswith="social-worker@")
+        .exists()
+    )
+    assert Audit.objects.filter(is_critical=True, critical_action="").exists()
+    assert Programme.objects.filter(status="planning", sample__isnull=False).exists()

@@ -61,3 +61,8 @@ def my_audits(person: Person, today: datetime.date) -> dict:
     )
     context["critical"] = audits_visible_to(person).filter(is_critical=True, critical_action="").select_related("child")
     return context
+
+
+def audits_of_child(person: Person, child) -> list[Audit]:
+    """The audits of one child that this person may see, newest first."""
+    return list(audits_visible_to(person).filter(child=child).select_related("auditor").order_by("-audit_date", "-pk"))

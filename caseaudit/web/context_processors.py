@@ -7,7 +7,9 @@ from caseaudit.organisation.roles import Role
 def _navigation(person) -> list[dict]:
     items = [{"href": reverse("web:home"), "text": "Home"}]
     items.append({"href": reverse("organisation:child_index"), "text": "Children"})
+    items.append({"href": reverse("audits:mine"), "text": "My audits"})
     if person.has_role(Role.QA_ADMIN):
+        items.append({"href": reverse("audits:programme_index"), "text": "Programmes"})
         items.append({"href": reverse("admin:index"), "text": "Administration"})
     return items
 

@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from caseaudit.audits.selectors import audits_of_child
+
 from ..access import children_visible_to, get_child_for
 from ..filters import ChildFilter
 from ..selectors import child_list
@@ -32,4 +34,6 @@ def show(request, pk: int):
     child = get_child_for(request.user, pk)
     # Every read of a child's record is logged (who, when, from where).
     accessed.send(sender=type(child), instance=child)
-    return render(request, "organisation/child_show.html", {"child": child})
+    return render(
+        request, "organisation/child_show.html", {"child": child, "audits": audits_of_child(request.user, child)}
+    )

@@ -12,10 +12,15 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
 
     def handle(self, *args, **options):
-        logins = build_demo_council(timezone.localdate())
+        from caseaudit.audits.demo import build_demo_audits
+        from caseaudit.audits.models import Audit
+
+        today = timezone.localdate()
+        logins = build_demo_council(today)
+        build_demo_audits(today)
         self.stdout.write(
             f"Demo council ready: {Team.objects.count()} teams, {Person.objects.count()} staff, "
-            f"{Child.objects.count()} children."
+            f"{Child.objects.count()} children, {Audit.objects.count()} audits."
         )
         if options["quiet_logins"]:
             return
