@@ -55,6 +55,7 @@ PAGES = {
     "audits:activity_new": {"public": False, "objects": "audits", "allowed": "can_record_activity"},
     "audits:programme_index": {"public": False, "roles": QA_ONLY},
     "audits:programme_new": {"public": False, "roles": QA_ONLY},
+    "audits:programme_new_themed": {"public": False, "roles": QA_ONLY},
     "audits:programme_show": {"public": False, "objects": "programmes", "roles": QA_ONLY},
     "audits:programme_quotas": {"public": False, "objects": "programmes", "post_only": True},
     "audits:programme_propose": {"public": False, "objects": "programmes", "post_only": True},

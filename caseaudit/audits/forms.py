@@ -321,3 +321,57 @@ ToolSectionFormSet = forms.formset_factory(ToolSectionForm, extra=1)
 
 class ToolNoteForm(GovukForm):
     note = forms.CharField(label="What changed (kept with the version)", max_length=300, required=False)
+
+
+class ThemedProgrammeForm(GovukForm):
+    title = forms.CharField(
+        label="Theme",
+        max_length=200,
+        help_text="For example, Strategy discussions capture every agency's view",
+        error_messages={"required": "Enter the theme"},
+    )
+    tool = forms.ModelChoiceField(
+        label="Question set", queryset=None, error_messages={"required": "Select a question set"}
+    )
+    service_area = forms.ModelChoiceField(
+        label="Service area", queryset=None, required=False, empty_label="The whole council"
+    )
+    legal_status = forms.ChoiceField(label="Children with this legal status", required=False, choices=())
+    sample_size = forms.IntegerField(
+        label="Number of children",
+        min_value=1,
+        max_value=500,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter how many children to audit",
+            "min_value": "Audit at least 1 child",
+            "max_value": "Audit at most 500 children in one themed audit",
+        },
+    )
+    month = forms.ChoiceField(label="Month", choices=(), error_messages={"required": "Select a month"})
+    due_on = forms.DateField(
+        label="Audits due by",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=GovukDateInput,
+        help_text="For example, 28/03/2026",
+        error_messages={
+            "required": "Enter the date the audits are due",
+            "invalid": "Enter a real date, like 28/03/2026",
+        },
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        from dateutil.relativedelta import relativedelta
+
+        from caseaudit.organisation.models import LegalStatus, ServiceArea
+
+        from .models import AuditTool, ToolKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["tool"].queryset = AuditTool.objects.filter(kind=ToolKind.THEMED)
+        self.fields["service_area"].queryset = ServiceArea.objects.all()
+        self.fields["legal_status"].choices = [("", "Any legal status"), *LegalStatus.choices]
+        first = today.replace(day=1)
+        months = [first + relativedelta(months=n) for n in (-1, 0, 1, 2)]
+        self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
+        self.fields["month"].initial = first.isoformat()

@@ -116,6 +116,9 @@ class Programme(models.Model):
     lookback_months = models.PositiveSmallIntegerField(
         default=12, help_text="Children audited within this many months are not sampled again"
     )
+    # Themed audits sample across teams by size, optionally one legal status.
+    sample_size = models.PositiveSmallIntegerField(null=True, blank=True)
+    legal_status = models.CharField(max_length=32, blank=True)
     created_by = models.ForeignKey(PERSON, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

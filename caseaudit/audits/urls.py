@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/activities/new", activities.new, name="activity_new"),
     path("programmes/", programmes.index, name="programme_index"),
     path("programmes/new", programmes.new, name="programme_new"),
+    path("programmes/new-themed", programmes.new_themed, name="programme_new_themed"),
     path("programmes/<int:pk>/", programmes.show, name="programme_show"),
     path("programmes/<int:pk>/quotas", programmes.quotas, name="programme_quotas"),
     path("programmes/<int:pk>/propose", programmes.propose, name="programme_propose"),

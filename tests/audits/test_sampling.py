@@ -44,7 +44,9 @@ def many_children(council):
     recent = [ChildFactory(team=council.team_a, allocated_worker=council["colleague"]) for _ in range(3)]
     for child, months_ago in zip(recent, (1, 6, 11), strict=True):
         audit = audit_open(child=child, auditor=council["auditor"], tool_version=council_version(), due_on=None)
-        Audit.objects.filter(pk=audit.pk).update(audit_date=TODAY - datetime.timedelta(days=30 * months_ago))
+        Audit.objects.filter(pk=audit.pk).update(
+            audit_date=TODAY - datetime.timedelta(days=30 * months_ago), status="shared", final_grade="good"
+        )
     open_b = [ChildFactory(team=council.team_b) for _ in range(5)]
     return {"open_a": open_a, "closed": closed, "recent": recent, "open_b": open_b}
 
@@ -91,7 +93,9 @@ def test_the_sample_respects_quotas_and_never_picks_closed_or_recent_children(pr
 def test_a_child_audited_more_than_the_look_back_ago_can_be_sampled_again(programme, council, version):
     child = ChildFactory(team=council.team_a)
     audit = audit_open(child=child, auditor=council["auditor"], tool_version=version, due_on=None)
-    Audit.objects.filter(pk=audit.pk).update(audit_date=TODAY - datetime.timedelta(days=400))
+    Audit.objects.filter(pk=audit.pk).update(
+        audit_date=TODAY - datetime.timedelta(days=400), status="shared", final_grade="good"
+    )
     set_quotas(programme, **{"Team A": 50})
     picked = {e.child for e in sample_propose(programme=programme, today=TODAY, seed=1)}
     assert child in picked
@@ -187,3 +191,34 @@ def test_may_audit_rules(council):
     assert not may_audit(council["social_worker"], child)
     assert not may_audit(council["team_manager"], child)
     assert may_audit(council["auditor"], child)
+
+
+def test_a_themed_audit_samples_across_teams_by_size_and_counts_its_children(council, version):
+    from caseaudit.audits.models import AuditKind
+    from caseaudit.audits.services.sampling import themed_programme_create
+    from caseaudit.audits.services.tools import standard_tools_ensure
+
+    _, themed = standard_tools_ensure()
+    for team in (council.team_a, council.team_b, council.team_c):
+        for _ in range(4):
+            ChildFactory(team=team, legal_status="child_protection")
+    audited_recently = ChildFactory(team=council.team_a, legal_status="child_protection")
+    done = audit_open(child=audited_recently, auditor=council["auditor"], tool_version=version, due_on=None)
+    Audit.objects.filter(pk=done.pk).update(audit_date=TODAY, status="shared", final_grade="good")
+    programme = themed_programme_create(
+        title="Strategy discussions",
+        tool_version=themed.current_version,
+        month=TODAY,
+        due_on=TODAY,
+        sample_size=10,
+        legal_status="child_protection",
+        by=council["qa_admin"],
+    )
+    entries = sample_propose(programme=programme, today=TODAY, seed=4)
+    assert len(entries) == 10
+    assert {e.child.legal_status for e in entries} == {"child_protection"}
+    assert len({e.child.team_id for e in entries}) > 1
+    audits = programme_confirm(programme=programme, by=council["qa_admin"])
+    assert {a.kind for a in audits} == {AuditKind.THEMED}
+    assert programme.audits.values("child").distinct().count() == 10
+    assert all(a.judgements.count() == 1 for a in audits)

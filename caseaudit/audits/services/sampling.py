@@ -60,13 +60,50 @@ def programme_create(
     return programme
 
 
+def themed_programme_create(
+    *,
+    title: str,
+    tool_version: ToolVersion,
+    month: datetime.date,
+    due_on: datetime.date,
+    sample_size: int,
+    by: Person,
+    service_area: ServiceArea | None = None,
+    legal_status: str = "",
+) -> Programme:
+    """A targeted audit: one short question set across many children, council-wide or in one area."""
+    month = month.replace(day=1)
+    if due_on < month:
+        raise AuditRuleError("The due date must be in or after the programme's month", field="due_on")
+    return Programme.objects.create(
+        kind=ProgrammeKind.THEMED,
+        title=title,
+        service_area=service_area,
+        month=month,
+        tool_version=tool_version,
+        due_on=due_on,
+        sample_size=sample_size,
+        legal_status=legal_status,
+        # A themed audit looks at practice now; a recent case file audit does not exclude a child.
+        lookback_months=0,
+        created_by=by,
+    )
+
+
 def eligible_children(programme: Programme, today: datetime.date) -> QuerySet[Child]:
     """Open children not audited within the look-back window and not already in an audit in progress."""
     since = today - relativedelta(months=programme.lookback_months)
-    recently_audited = Audit.objects.filter(
-        Q(audit_date__gte=since) | Q(audit_date__isnull=True, created_at__date__gte=since)
-    ).values("child_id")
-    return Child.objects.filter(closed_on__isnull=True).exclude(pk__in=recently_audited)
+    in_progress = Q(status__in=["draft", "submitted", "in_moderation"])
+    recent = Q(audit_date__gte=since) | Q(audit_date__isnull=True, created_at__date__gte=since)
+    audits = (
+        Audit.objects.filter(in_progress | recent) if programme.lookback_months else Audit.objects.filter(in_progress)
+    )
+    children = Child.objects.filter(closed_on__isnull=True).exclude(pk__in=audits.values("child_id"))
+    if programme.service_area_id:
+        children = children.filter(team__service_area_id=programme.service_area_id)
+    if programme.legal_status:
+        children = children.filter(legal_status=programme.legal_status)
+    return children
 
 
 def auditor_pool() -> list[Person]:
@@ -96,11 +133,18 @@ def sample_propose(
     )
     eligible = eligible_children(programme, today).select_related("allocated_worker", "team")
     entries = []
-    with transaction.atomic():
-        programme.sample.all().delete()
+    if programme.kind == ProgrammeKind.THEMED:
+        candidates = list(eligible.order_by("pk"))
+        strata = [rng.sample(candidates, min(programme.sample_size or 0, len(candidates)))]
+    else:
+        strata = []
         for quota in programme.quotas.select_related("team"):
             candidates = list(eligible.filter(team=quota.team).order_by("pk"))
-            for child in rng.sample(candidates, min(quota.quota, len(candidates))):
+            strata.append(rng.sample(candidates, min(quota.quota, len(candidates))))
+    with transaction.atomic():
+        programme.sample.all().delete()
+        for chosen in strata:
+            for child in chosen:
                 auditor = choose_auditor(child, pool, load, today)
                 if auditor:
                     load[auditor.pk] += 1
@@ -143,6 +187,9 @@ def sample_assign(*, entry: SampleEntry, auditor: Person) -> None:
 
 def quotas_check(programme: Programme) -> list[str]:
     """Teams whose sample is short of their quota (not enough eligible children)."""
+    if programme.kind == ProgrammeKind.THEMED:
+        found = programme.sample.count()
+        return [f"{found} of {programme.sample_size} children"] if found < (programme.sample_size or 0) else []
     counts = Counter(programme.sample.values_list("child__team_id", flat=True))
     return [
         f"{q.team}: {counts[q.team_id]} of {q.quota}"

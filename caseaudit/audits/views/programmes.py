@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from caseaudit.organisation.roles import Role
 from caseaudit.web.permissions import require_role
 
 from ..errors import AuditRuleError
-from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAuditorForm
+from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAuditorForm, ThemedProgrammeForm
 from ..models import Programme, SampleEntry
 from ..services import sampling
 
@@ -23,7 +24,11 @@ def _programme_for(request, pk: int) -> Programme:
 
 def index(request):
     require_role(request.user, Role.QA_ADMIN)
-    programmes = Programme.objects.select_related("service_area").order_by("-month", "title")[:60]
+    programmes = (
+        Programme.objects.select_related("service_area")
+        .annotate(children_count=Count("audits__child", distinct=True))
+        .order_by("-month", "title")[:60]
+    )
     return render(request, "audits/programme_index.html", {"programmes": programmes})
 
 
@@ -54,6 +59,40 @@ def new(request):
             "title": "Plan a monthly audit programme",
             "submit_label": "Create programme",
             "intro": "Choose the service area and month. Next you can set each team's quota and propose a random sample.",
+            "back_url": reverse("audits:programme_index"),
+        },
+    )
+
+
+def new_themed(request):
+    require_role(request.user, Role.QA_ADMIN)
+    form = ThemedProgrammeForm(request.POST or None, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = sampling.themed_programme_create(
+                title=data["title"],
+                tool_version=data["tool"].current_version,
+                month=datetime.date.fromisoformat(data["month"]),
+                due_on=data["due_on"],
+                sample_size=data["sample_size"],
+                service_area=data["service_area"],
+                legal_status=data["legal_status"],
+                by=request.user,
+            )
+        except AuditRuleError as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, "Themed audit created: propose a sample of children next")
+            return redirect("audits:programme_show", pk=programme.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": "Plan a themed audit",
+            "submit_label": "Create themed audit",
+            "intro": "A themed (targeted) audit asks one short question set about many children.",
             "back_url": reverse("audits:programme_index"),
         },
     )
