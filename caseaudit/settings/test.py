@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, mail kept in memory."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -15,4 +17,5 @@ STATIC_ROOT = None
 # A file, not memory, for SQLite: in-memory databases shared between threads
 # lock whole tables without waiting, so concurrency tests could not run.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-caseaudit.sqlite3")}  # noqa: F405
+    # One file per test process, so two runs at once do not share (and delete) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-caseaudit-{os.getpid()}.sqlite3")}  # noqa: F405

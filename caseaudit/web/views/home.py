@@ -1,7 +1,14 @@
 from django.shortcuts import render
+from django.utils import timezone
 
+from caseaudit.audits.selectors import my_audits
 from caseaudit.organisation.selectors import home_summary
 
 
 def home(request):
-    return render(request, "web/home.html", {"summary": home_summary(request.user)})
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/home.html",
+        {"summary": home_summary(request.user, today), "audits": my_audits(request.user, today), "today": today},
+    )
