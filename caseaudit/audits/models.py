@@ -49,7 +49,7 @@ class ToolVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["tool", "number"], name="tool_version_number_once")]
 
     def __str__(self) -> str:
-        return f"{self.tool} (version {self.number})"
+        return f"{self.tool}, version {self.number}"
 
     @property
     def in_use(self) -> bool:

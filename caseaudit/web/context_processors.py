@@ -5,12 +5,21 @@ from caseaudit.organisation.roles import Role
 
 
 def _navigation(person) -> list[dict]:
-    items = [{"href": reverse("web:home"), "text": "Home"}]
-    items.append({"href": reverse("organisation:child_index"), "text": "Children"})
-    items.append({"href": reverse("audits:mine"), "text": "My audits"})
+    # "sections" are the URL prefixes that count as being in that part of the service.
+    items = [
+        {"href": reverse("web:home"), "text": "Home", "sections": ["/"]},
+        {"href": reverse("organisation:child_index"), "text": "Children", "sections": ["/children/"]},
+        {"href": reverse("audits:mine"), "text": "My audits", "sections": ["/audits/"]},
+    ]
     if person.has_role(Role.QA_ADMIN):
-        items.append({"href": reverse("audits:programme_index"), "text": "Programmes"})
-        items.append({"href": reverse("admin:index"), "text": "Administration"})
+        items.append(
+            {
+                "href": reverse("audits:programme_index"),
+                "text": "Programmes",
+                "sections": ["/audits/programmes/", "/audits/tools/", "/audits/reassign"],
+            }
+        )
+        items.append({"href": reverse("admin:index"), "text": "Administration", "sections": ["/admin/"]})
     return items
 
 
