@@ -33,10 +33,9 @@ def service(request) -> dict:
     if user is not None and user.is_authenticated:
         path = request.path
         nav = _navigation(user)
-        # The longest matching prefix is the current section (Home is "/").
-        current = max(
-            (item for item in nav if path.startswith(item["href"])), key=lambda i: len(i["href"]), default=None
-        )
+        # The longest matching section prefix is where the person is (Home is "/").
+        matches = [(len(prefix), item) for item in nav for prefix in item["sections"] if path.startswith(prefix)]
+        current = max(matches, key=lambda match: match[0], default=(0, None))[1]
         for item in nav:
             item["active"] = item is current
         context["navigation"] = nav
