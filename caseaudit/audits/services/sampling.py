@@ -234,7 +234,8 @@ def audits_reassign(*, from_person: Person, to_person: Person, by: Person) -> tu
     moved, refused = 0, []
     with transaction.atomic():
         for audit in (
-            Audit.objects.select_for_update()
+            # Lock only the audits: PostgreSQL cannot lock the nullable side of the worker join.
+            Audit.objects.select_for_update(of=("self",))
             .filter(auditor=from_person, status="draft")
             .select_related("child__allocated_worker", "child__team")
         ):
