@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("caseaudit.accounts.urls")),
     path("children/", include("caseaudit.organisation.urls")),
     path("audits/", include("caseaudit.audits.urls")),
+    path("improvement/", include("caseaudit.improvement.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -67,6 +67,13 @@ PAGES = {
     "audits:tool_show": {"public": False, "objects": "tools", "roles": QA_ONLY},
     "audits:tool_edit": {"public": False, "objects": "tools", "roles": QA_ONLY},
     "audits:reassign": {"public": False, "roles": QA_ONLY},
+    "improvement:dashboard": {"public": False},
+    "improvement:plan_show": {"public": False, "objects": "plans", "allowed": "plan_visible"},
+    "improvement:meeting": {"public": False, "objects": "plans", "allowed": "plan_visible"},
+    "improvement:review": {"public": False, "objects": "plans", "allowed": "plan_visible"},
+    "improvement:caseload": {"public": False, "objects": "plans", "allowed": "caseload_open"},
+    "improvement:responsible": {"public": False, "objects": "plans", "allowed": "plan_manage"},
+    "improvement:action_complete": {"public": False, "objects": "actions", "allowed": "action_owner"},
 }
 
 
@@ -124,7 +131,22 @@ def world(council):
     ChildFactory(name="Sam Sampled", team=council.team_c)
     sample_propose(programme=programme, seed=1)
     assert programme.sample.exists()
+    from caseaudit.improvement.models import ImprovementPlan
+    from caseaudit.improvement.services.plans import ActionSpec, meeting_record, plan_open
+
+    shared.refresh_from_db()
+    plan = plan_open(audit=shared)
+    meeting_record(
+        plan_id=plan.pk,
+        by=council["practice_lead"],
+        held_on=datetime.date.today(),
+        attendees="PL",
+        actions=[ActionSpec("Visit", council["colleague"], datetime.date.today())],
+    )
+    assert ImprovementPlan.objects.count() == 1
     return {
+        "plans": [plan],
+        "actions": list(plan.actions.all()),
         "children": list(council.children.values()),
         "audits": [draft, submitted, shared, south],
         "programmes": [programme],
@@ -136,9 +158,19 @@ def world(council):
 def allowed(rule: str, person, obj) -> bool:
     from caseaudit.audits import access as audit_access
     from caseaudit.audits.models import Audit
+    from caseaudit.improvement import access as plan_access
 
     if rule == "child_visible":
         return children_visible_to(person).filter(pk=obj.pk).exists()
+    if rule == "action_owner":
+        return obj.owner_id == person.pk and obj.completed_on is None
+    if rule.startswith("plan_") or rule == "caseload_open":
+        visible = plan_access.plans_visible_to(person).filter(pk=obj.pk).exists()
+        if rule == "plan_manage":
+            return visible and plan_access.can_manage(person)
+        if rule == "caseload_open":
+            return visible and obj.stages.filter(kind="caseload_review", completed_on__isnull=True).exists()
+        return visible
     obj = Audit.objects.select_related("team").get(pk=obj.pk)
     if rule == "audit_visible":
         return audit_access.audits_visible_to(person).filter(pk=obj.pk).exists()

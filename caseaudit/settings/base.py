@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "caseaudit.trail",
     "caseaudit.organisation",
     "caseaudit.audits",
+    "caseaudit.improvement",
     "caseaudit.accounts",
     "caseaudit.web",
 ]

@@ -3,6 +3,16 @@ from django.urls import reverse
 
 from caseaudit.organisation.roles import Role
 
+# Who oversees improvement plans (others reach their own plan and actions from the home page).
+PLAN_ROLES = (
+    Role.QA_ADMIN,
+    Role.DIRECTOR,
+    Role.HEAD_OF_SERVICE,
+    Role.SERVICE_MANAGER,
+    Role.PRACTICE_LEAD,
+    Role.TEAM_MANAGER,
+)
+
 
 def _navigation(person) -> list[dict]:
     # "sections" are the URL prefixes that count as being in that part of the service.
@@ -11,6 +21,10 @@ def _navigation(person) -> list[dict]:
         {"href": reverse("organisation:child_index"), "text": "Children", "sections": ["/children/"]},
         {"href": reverse("audits:mine"), "text": "My audits", "sections": ["/audits/"]},
     ]
+    if person.has_role(*PLAN_ROLES):
+        items.append(
+            {"href": reverse("improvement:dashboard"), "text": "Improvement plans", "sections": ["/improvement/"]}
+        )
     if person.has_role(Role.QA_ADMIN):
         items.append(
             {

@@ -89,3 +89,15 @@ def error_anchor(bound_field) -> str:
     if getattr(bound_field.field.widget, "use_fieldset", False) and bound_field.widget_type != "checkbox":
         return f"{bound_field.auto_id}_0"
     return bound_field.id_for_label or bound_field.auto_id
+
+
+def summary_errors(*forms, extra: list[str] | None = None) -> list[tuple[str, str]]:
+    """One GOV.UK error summary for a page with several forms: (anchor, message) pairs in page order."""
+    errors = [("", message) for message in (extra or [])]
+    for form in forms:
+        for message in form.non_field_errors():
+            first = next(iter(form.visible_fields()), None)
+            errors.append((error_anchor(first) if first else "", message))
+        for field in form.visible_fields():
+            errors.extend((error_anchor(field), message) for message in field.errors)
+    return errors

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from caseaudit.organisation.roles import Role
+from caseaudit.web.forms import summary_errors
 from caseaudit.web.permissions import require_role
 
 from ..forms import ToolNoteForm, ToolSectionFormSet
@@ -48,6 +49,6 @@ def edit(request, pk: int):
                     request, f"Saved as version {version.number}. Audits already started keep version {current.number}."
                 )
             return redirect("audits:tool_show", pk=tool.pk)
-    return render(
-        request, "audits/tool_edit.html", {"tool": tool, "formset": formset, "note_form": note_form, "current": current}
-    )
+    errors = summary_errors(*formset.forms, note_form) if request.method == "POST" else []
+    context = {"tool": tool, "formset": formset, "note_form": note_form, "current": current, "errors": errors}
+    return render(request, "audits/tool_edit.html", context)

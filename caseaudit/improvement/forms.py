@@ -1,0 +1,139 @@
+from django import forms
+from django.utils import timezone
+
+from caseaudit.organisation.models import Person, ServiceArea, Team
+from caseaudit.organisation.roles import Role
+from caseaudit.web.forms import DATE_INPUT_FORMATS, GovukDateInput, GovukForm, GovukRadios
+
+from .models import CaseloadDecision, ResponsibleRole
+from .selectors import DASHBOARD_STAGES, StageKind
+
+
+class DashboardFilterForm(GovukForm):
+    service_area = forms.ModelChoiceField(queryset=ServiceArea.objects.all(), required=False, empty_label="All areas")
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="All teams")
+    manager = forms.ModelChoiceField(
+        label="Team manager",
+        queryset=Person.objects.filter(role_assignments__role=Role.TEAM_MANAGER).distinct(),
+        required=False,
+        empty_label="All managers",
+    )
+    stage = forms.ChoiceField(
+        label="Stage outstanding",
+        required=False,
+        choices=[("", "Any stage"), *[(k, StageKind(k).label) for k in DASHBOARD_STAGES]],
+    )
+
+
+def date_field(label: str, required_message: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=GovukDateInput,
+        help_text="For example, 27/03/2026",
+        error_messages={"required": required_message, "invalid": "Enter a real date, like 27/03/2026"},
+    )
+
+
+class MeetingForm(GovukForm):
+    held_on = date_field("Date of the meeting", "Enter the date of the meeting")
+    attendees = forms.CharField(
+        label="Who attended",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter who attended"},
+    )
+    notes = forms.CharField(label="Notes of the discussion", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"held_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class ActionForm(GovukForm):
+    description = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(
+        label="Owner", queryset=Person.objects.filter(is_active=True), required=False, empty_label="Choose an owner"
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=GovukDateInput,
+        error_messages={"invalid": "Enter a real date, like 27/03/2026"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("description", "").strip():
+            return data
+        if not data.get("owner"):
+            self.add_error("owner", "Choose who owns this action")
+        due = data.get("due_on")
+        if due is None and "due_on" not in self.errors:
+            self.add_error("due_on", "Enter the date this action is due")
+        elif due is not None and due < timezone.localdate():
+            self.add_error("due_on", "The due date must be today or in the future")
+        return data
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=3)
+
+
+class ReviewForm(GovukForm):
+    outcome = forms.CharField(
+        label="Outcome of the review",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Record the outcome of the review"},
+    )
+
+
+class CaseloadDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Is a whole caseload review required?",
+        choices=CaseloadDecision.choices,
+        widget=GovukRadios,
+        error_messages={"required": "Choose whether a review is required"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when a review is not needed",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == CaseloadDecision.NOT_REQUIRED and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason a whole caseload review is not required")
+        return data
+
+
+class CaseloadFindingsForm(GovukForm):
+    findings = forms.CharField(
+        label="Findings of the whole caseload review",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Record the findings of the review"},
+    )
+
+
+class ActionCompleteForm(GovukForm):
+    evidence = forms.CharField(
+        label="Evidence the action is done",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, where in the case record it can be seen",
+        error_messages={"required": "Describe the evidence that the action is done"},
+    )
+
+
+class ResponsibleForm(GovukForm):
+    responsible = forms.ModelChoiceField(
+        label="Responsible professional",
+        queryset=Person.objects.filter(is_active=True),
+        error_messages={"required": "Choose the responsible professional"},
+    )
+    role = forms.ChoiceField(
+        label="Their role in the practice issue",
+        choices=ResponsibleRole.choices,
+        widget=GovukRadios,
+        error_messages={"required": "Choose their role"},
+    )

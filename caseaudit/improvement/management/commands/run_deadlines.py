@@ -1,0 +1,26 @@
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from caseaudit.improvement.services.deadlines import run_deadlines
+
+
+class Command(BaseCommand):
+    help = (
+        "Send reminders before and escalations after improvement-plan deadlines. Idempotent: run it as often as "
+        "you like (cron every 15 minutes); each message is sent once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=datetime.date.fromisoformat, help="Act as if today were YYYY-MM-DD")
+
+    def handle(self, *args, **options):
+        today = options["today"] or timezone.localdate()
+        run = run_deadlines(today=today)
+        self.stdout.write(
+            f"{today:%Y-%m-%d}: {run.reminders} reminders, {run.escalations} escalations, "
+            f"{run.cover_notices} cover notices sent."
+        )
+        for line in run.details:
+            self.stdout.write(f"  {line}")

@@ -1,0 +1,89 @@
+"""The monitoring dashboard: one row per open plan, each stage's due date and status."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import ImprovementPlan, PlanStatus, RemedialAction, Stage, StageKind
+
+DASHBOARD_STAGES = [StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT]
+RAG_LABELS = {"red": "Overdue", "amber": "Due soon", "green": "On track", "done": "Done", "none": "–"}
+
+
+@dataclass
+class StageCell:
+    due_on: datetime.date | None
+    completed_on: datetime.date | None
+    rag: str
+
+    @property
+    def label(self) -> str:
+        return RAG_LABELS[self.rag]
+
+
+@dataclass
+class DashboardRow:
+    plan: ImprovementPlan
+    cells: dict[str, StageCell | None]
+    open_actions: int
+    overdue_actions: int
+
+    @property
+    def worst(self) -> str:
+        rags = [c.rag for c in self.cells.values() if c] + (["red"] if self.overdue_actions else [])
+        for rag in ("red", "amber", "green"):
+            if rag in rags:
+                return rag
+        return "done"
+
+
+def dashboard_rows(plans: QuerySet[ImprovementPlan], today: datetime.date, stage: str = "") -> list[DashboardRow]:
+    plans = (
+        plans.filter(status=PlanStatus.OPEN)
+        .select_related("child", "team__service_area", "team__manager", "responsible")
+        .prefetch_related(
+            Prefetch("stages", queryset=Stage.objects.all()),
+            Prefetch("actions", queryset=RemedialAction.objects.filter(completed_on__isnull=True)),
+        )
+        .order_by("opened_on", "pk")
+    )
+    rows = []
+    for plan in plans:
+        by_kind = {s.kind: s for s in plan.stages.all()}
+        cells = {
+            kind: StageCell(s.due_on, s.completed_on, s.rag(today)) if (s := by_kind.get(kind)) else None
+            for kind in DASHBOARD_STAGES
+        }
+        if stage and not (cells.get(stage) and cells[stage].rag in ("red", "amber", "green")):
+            continue
+        actions = list(plan.actions.all())
+        rows.append(DashboardRow(plan, cells, len(actions), sum(1 for a in actions if a.due_on < today)))
+    return rows
+
+
+def export_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
+    header = ["Case ID", "Team", "Service area", "Responsible", "Opened", "Repeat inadequate"]
+    for kind in DASHBOARD_STAGES:
+        label = StageKind(kind).label
+        header += [f"{label} due", f"{label} done", f"{label} status"]
+    header += ["Open actions", "Overdue actions"]
+    table = []
+    for row in rows:
+        plan = row.plan
+        line = [
+            plan.child.case_id,
+            str(plan.team),
+            str(plan.team.service_area),
+            str(plan.responsible or ""),
+            plan.opened_on,
+            "Yes" if plan.repeat_inadequate else "No",
+        ]
+        for kind in DASHBOARD_STAGES:
+            cell = row.cells[kind]
+            line += [cell.due_on, cell.completed_on, cell.label] if cell else [None, None, "Not needed"]
+        line += [row.open_actions, row.overdue_actions]
+        table.append(line)
+    return header, table

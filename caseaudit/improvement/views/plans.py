@@ -1,0 +1,192 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from caseaudit.web.forms import summary_errors
+
+from ..access import can_manage, get_plan_for
+from ..errors import PlanRuleError
+from ..forms import (
+    ActionCompleteForm,
+    ActionFormSet,
+    CaseloadDecisionForm,
+    CaseloadFindingsForm,
+    MeetingForm,
+    ResponsibleForm,
+    ReviewForm,
+)
+from ..models import RemedialAction, StageKind
+from ..services import plans as service
+from ..services.people import practice_lead_for
+
+
+def show(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    today = timezone.localdate()
+    stages = list(plan.stages.select_related("completed_by", "chair", "decided_by", "reaudit"))
+    meeting = next(s for s in stages if s.kind == StageKind.MEETING)
+    lead, chair, absent = practice_lead_for(plan, meeting.due_on)
+    return render(
+        request,
+        "improvement/plan_show.html",
+        {
+            "plan": plan,
+            "stages": stages,
+            "today": today,
+            "actions": plan.actions.select_related("owner"),
+            "events": plan.events.select_related("by"),
+            "lead": lead,
+            "chair": chair,
+            "lead_absent": absent,
+            "can_manage": can_manage(request.user),
+            "user_pk": request.user.pk,
+        },
+    )
+
+
+def _form_page(request, plan, form, title, submit_label, intro=""):
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": f"Improvement plan for case {plan.child.case_id}",
+            "intro": intro,
+            "submit_label": submit_label,
+            "back_url": reverse("improvement:plan_show", args=[plan.pk]),
+        },
+    )
+
+
+def meeting(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    form = MeetingForm(request.POST or None)
+    actions = ActionFormSet(request.POST or None, prefix="actions")
+    problem = ""
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        specs = [
+            service.ActionSpec(f.cleaned_data["description"], f.cleaned_data.get("owner"), f.cleaned_data.get("due_on"))
+            for f in actions.forms
+            if f.cleaned_data.get("description", "").strip()
+        ]
+        try:
+            service.meeting_record(
+                plan_id=plan.pk,
+                by=request.user,
+                held_on=form.cleaned_data["held_on"],
+                attendees=form.cleaned_data["attendees"],
+                notes=form.cleaned_data["notes"],
+                actions=specs,
+            )
+        except PlanRuleError as refused:
+            if refused.field in form.fields:
+                form.add_error(refused.field, refused.message)
+            else:
+                problem = refused.message
+        else:
+            messages.success(request, "Day-three meeting recorded")
+            return redirect("improvement:plan_show", pk=plan.pk)
+    errors = (
+        summary_errors(form, *actions.forms, extra=[problem] if problem else None) if request.method == "POST" else []
+    )
+    return render(
+        request, "improvement/meeting.html", {"plan": plan, "form": form, "actions": actions, "errors": errors}
+    )
+
+
+def review(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.review_complete(plan_id=plan.pk, by=request.user, outcome=form.cleaned_data["outcome"])
+        except PlanRuleError as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Service manager review recorded")
+            return redirect("improvement:plan_show", pk=plan.pk)
+    return _form_page(request, plan, form, "Service manager review", "Record the review")
+
+
+def caseload(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    stage = plan.stages.filter(kind=StageKind.CASELOAD_REVIEW).first()
+    if stage is None or stage.is_done:
+        raise Http404
+    deciding = not stage.decision
+    form = (CaseloadDecisionForm if deciding else CaseloadFindingsForm)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if deciding:
+                service.caseload_decide(
+                    plan_id=plan.pk,
+                    by=request.user,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                service.caseload_complete(plan_id=plan.pk, by=request.user, findings=form.cleaned_data["findings"])
+        except PlanRuleError as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            messages.success(request, "Whole caseload review recorded")
+            return redirect("improvement:plan_show", pk=plan.pk)
+    title = "Decide on a whole caseload review" if deciding else "Record the whole caseload review"
+    intro = (
+        "The same professional has had another inadequate audit within the look-back period."
+        if deciding
+        else "Record what the review of the whole caseload found."
+    )
+    return _form_page(request, plan, form, title, "Save", intro)
+
+
+def responsible(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    if not can_manage(request.user):
+        raise Http404
+    form = ResponsibleForm(
+        request.POST or None, initial={"responsible": plan.responsible, "role": plan.responsible_role}
+    )
+    if request.method == "POST" and form.is_valid():
+        service.responsible_change(
+            plan_id=plan.pk,
+            by=request.user,
+            responsible=form.cleaned_data["responsible"],
+            role=form.cleaned_data["role"],
+        )
+        messages.success(request, "Responsible professional updated")
+        return redirect("improvement:plan_show", pk=plan.pk)
+    return _form_page(
+        request,
+        plan,
+        form,
+        "Responsible professional",
+        "Save",
+        "A social worker by default; a team manager or IRO when the practice issue is theirs.",
+    )
+
+
+def action_complete(request, pk: int):
+    action = get_object_or_404(
+        RemedialAction.objects.select_related("plan__child"), pk=pk, owner=request.user, completed_on__isnull=True
+    )
+    form = ActionCompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service.action_complete(action_id=action.pk, by=request.user, evidence=form.cleaned_data["evidence"])
+        messages.success(request, "Action marked complete")
+        return redirect("improvement:plan_show", pk=action.plan_id)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": "Complete a remedial action",
+            "caption": f"Case {action.plan.child.case_id}",
+            "intro": action.description,
+            "submit_label": "Mark as complete",
+            "back_url": reverse("improvement:plan_show", args=[action.plan_id]),
+        },
+    )
