@@ -124,3 +124,11 @@ def test_the_demo_has_work_in_flight_in_every_state_for_the_demo_logins(seeded):
     )
     assert Audit.objects.filter(is_critical=True, critical_action="").exists()
     assert Programme.objects.filter(status="planning", sample__isnull=False).exists()
+
+
+def test_the_demo_has_open_improvement_plans_at_different_stages(seeded):
+    from caseaudit.improvement.models import ImprovementPlan, Stage
+
+    assert ImprovementPlan.objects.filter(status="open").count() >= 3
+    assert Stage.objects.filter(kind="meeting", completed_on__isnull=False).exists()
+    assert Stage.objects.filter(kind="meeting", completed_on__isnull=True).exists()

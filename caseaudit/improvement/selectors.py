@@ -87,3 +87,40 @@ def export_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
         line += [row.open_actions, row.overdue_actions]
         table.append(line)
     return header, table
+
+
+def my_improvement_work(person, today: datetime.date) -> dict:
+    """What the home page shows: my open actions, and stages waiting on me."""
+    from caseaudit.organisation.roles import Role
+
+    from .access import plans_visible_to
+
+    actions = list(
+        RemedialAction.objects.filter(owner=person, completed_on__isnull=True, plan__status=PlanStatus.OPEN)
+        .select_related("plan__child")
+        .order_by("due_on")
+    )
+    waiting = Stage.objects.none()
+    visible = plans_visible_to(person).filter(status=PlanStatus.OPEN)
+    kinds = []
+    if (
+        person.has_role(Role.PRACTICE_LEAD)
+        or person.covering_absences.filter(starts_on__lte=today, ends_on__gte=today).exists()
+    ):
+        kinds.append(StageKind.MEETING)
+    if person.has_role(Role.SERVICE_MANAGER):
+        kinds.append(StageKind.SM_REVIEW)
+    if person.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+        kinds.append(StageKind.CASELOAD_REVIEW)
+    if kinds:
+        waiting = (
+            Stage.objects.filter(plan__in=visible, kind__in=kinds, completed_on__isnull=True)
+            .select_related("plan__child")
+            .order_by("due_on")
+        )
+    overdue_plans = (
+        visible.filter(stages__completed_on__isnull=True, stages__due_on__lt=today).distinct().count()
+        if person.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.QA_ADMIN)
+        else 0
+    )
+    return {"actions": actions, "waiting": list(waiting), "overdue_plans": overdue_plans, "today": today}

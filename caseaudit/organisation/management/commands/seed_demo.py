@@ -14,10 +14,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from caseaudit.audits.demo import build_demo_audits
         from caseaudit.audits.models import Audit
+        from caseaudit.improvement.demo import build_demo_plans
 
         today = timezone.localdate()
         logins = build_demo_council(today)
         build_demo_audits(today)
+        build_demo_plans(today)
         self.stdout.write(
             f"Demo council ready: {Team.objects.count()} teams, {Person.objects.count()} staff, "
             f"{Child.objects.count()} children, {Audit.objects.count()} audits."

@@ -1,0 +1,131 @@
+"""The monitoring dashboard: rows, red/amber/green, filters, exports, and who sees what."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from caseaudit.improvement.models import ImprovementPlan, StageKind
+from caseaudit.improvement.selectors import dashboard_rows
+from caseaudit.improvement.services import plans
+
+D = datetime.date
+
+
+@pytest.fixture
+def two_plans(finalise, council, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 10, 0), tick=False)
+    north = ImprovementPlan.objects.get(audit=finalise("own"))
+    south = ImprovementPlan.objects.get(audit=finalise("south"))
+    return north, south
+
+
+def test_stages_are_red_amber_or_green_against_their_stored_deadline(two_plans):
+    north, _ = two_plans
+    rows = {r.plan: r for r in dashboard_rows(ImprovementPlan.objects.all(), D(2026, 3, 2))}
+    assert rows[north].cells[StageKind.MEETING].rag == "green"  # due 5 March, 3 working days away
+    rows = {r.plan: r for r in dashboard_rows(ImprovementPlan.objects.all(), D(2026, 3, 4))}
+    assert rows[north].cells[StageKind.MEETING].rag == "amber"
+    rows = {r.plan: r for r in dashboard_rows(ImprovementPlan.objects.all(), D(2026, 3, 6))}
+    assert rows[north].cells[StageKind.MEETING].rag == "red" and rows[north].worst == "red"
+    assert rows[north].cells[StageKind.CASELOAD_REVIEW] is None
+
+
+def test_a_recorded_meeting_shows_done(two_plans, council):
+    north, _ = two_plans
+    plans.meeting_record(
+        plan_id=north.pk,
+        by=council["practice_lead"],
+        held_on=D(2026, 3, 2),
+        attendees="",
+        actions=[plans.ActionSpec("Visit", council["social_worker"], D(2026, 3, 9))],
+        today=D(2026, 3, 2),
+    )
+    row = next(r for r in dashboard_rows(ImprovementPlan.objects.all(), D(2026, 3, 10)) if r.plan == north)
+    assert row.cells[StageKind.MEETING].rag == "done"
+    assert row.open_actions == 1 and row.overdue_actions == 1
+
+
+def test_managers_see_their_own_areas_plans_and_outsiders_none(client, council, two_plans):
+    north, south = two_plans
+    for who, expected in [
+        ("service_manager", {north}),
+        ("team_manager", {north}),
+        ("other_team_manager", {south}),
+        ("director", {north, south}),
+        ("colleague", set()),
+    ]:
+        client.force_login(council[who])
+        response = client.get("/improvement/")
+        assert {row.plan for row in response.context["rows"]} == expected, who
+
+
+def test_filters_by_area_team_manager_and_stage(client, council, two_plans, time_machine):
+    north, south = two_plans
+    client.force_login(council["qa_admin"])
+    rows = lambda **q: {r.plan for r in client.get("/improvement/", q).context["rows"]}  # noqa: E731
+    assert rows(service_area=council.team_c.service_area_id) == {south}
+    assert rows(team=council.team_a.pk) == {north}
+    assert rows(manager=council["other_team_manager"].pk) == {south}
+    plans.meeting_record(
+        plan_id=north.pk,
+        by=council["practice_lead"],
+        held_on=D(2026, 3, 2),
+        attendees="",
+        actions=[plans.ActionSpec("Visit", council["social_worker"], D(2026, 3, 9))],
+        today=D(2026, 3, 2),
+    )
+    assert rows(stage="meeting") == {south}
+
+
+def test_csv_and_excel_exports_hold_the_rows_with_real_dates_and_numbers(client, council, two_plans):
+    client.force_login(council["qa_admin"])
+    response = client.get("/improvement/", {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Case ID", "Team"] and len(rows) == 3
+    assert "2026-03-05" in rows[1]
+    response = client.get("/improvement/", {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content))["Open plans"]
+    values = [cell.value for cell in sheet[2]]
+    assert isinstance(values[4], datetime.datetime)  # opened, a real date
+    assert isinstance(values[-1], int) and isinstance(values[-2], int)
+
+
+def test_exported_text_cannot_run_as_a_formula(client, council, two_plans):
+    from caseaudit.web.exports import safe_cell
+
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("+1") == "'+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("-2") == "'-2"
+    assert safe_cell("Team A") == "Team A" and safe_cell(5) == 5
+    north, _ = two_plans
+    north.team.name = "=cmd|' /C calc'!A0"
+    north.team.save()
+    client.force_login(council["qa_admin"])
+    body = client.get("/improvement/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert "'=cmd" in body and ",=cmd" not in body
+
+
+def test_the_meeting_page_refuses_an_action_without_an_owner_and_keeps_the_text(client, council, two_plans):
+    north, _ = two_plans
+    client.force_login(council["practice_lead"])
+    data = {
+        "held_on": "2026-03-02",
+        "attendees": "PL, SW",
+        "actions-TOTAL_FORMS": "3",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-description": "Update the plan",
+        "actions-0-owner": "",
+        "actions-0-due_on": "2026-03-20",
+        "actions-1-description": "Visit the child",
+        "actions-1-owner": council["social_worker"].pk,
+        "actions-1-due_on": "2020-01-01",
+    }
+    body = client.post(f"/improvement/{north.pk}/meeting", data).content.decode()
+    assert body.count('class="govuk-error-summary"') == 1
+    assert '<a href="#id_actions-0-owner">Choose who owns this action</a>' in body
+    assert "The due date must be today or in the future" in body
+    assert "Update the plan" in body and "Visit the child" in body
+    assert not north.stages.get(kind=StageKind.MEETING).is_done
