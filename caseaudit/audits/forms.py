@@ -162,7 +162,6 @@ class ActivityForm(GovukForm):
         label="Date",
         input_formats=DATE_INPUT_FORMATS,
         widget=GovukDateInput,
-        help_text="For example, 27/03/2026",
         error_messages={"required": "Enter the date", "invalid": "Enter a real date, like 27/03/2026"},
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -231,7 +230,6 @@ class ProgrammeForm(GovukForm):
         label="Audits due by",
         input_formats=DATE_INPUT_FORMATS,
         widget=GovukDateInput,
-        help_text="For example, 28/03/2026",
         error_messages={
             "required": "Enter the date the audits are due",
             "invalid": "Enter a real date, like 28/03/2026",
@@ -353,7 +351,6 @@ class ThemedProgrammeForm(GovukForm):
         label="Audits due by",
         input_formats=DATE_INPUT_FORMATS,
         widget=GovukDateInput,
-        help_text="For example, 28/03/2026",
         error_messages={
             "required": "Enter the date the audits are due",
             "invalid": "Enter a real date, like 28/03/2026",

@@ -30,7 +30,6 @@ def date_field(label: str, required_message: str) -> forms.DateField:
         label=label,
         input_formats=DATE_INPUT_FORMATS,
         widget=GovukDateInput,
-        help_text="For example, 27/03/2026",
         error_messages={"required": required_message, "invalid": "Enter a real date, like 27/03/2026"},
     )
 
@@ -66,13 +65,15 @@ class ActionForm(GovukForm):
         data = super().clean()
         if not data.get("description", "").strip():
             return data
+        # Name the action: the page has several, and the error summary lists them together.
+        n = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
         if not data.get("owner"):
-            self.add_error("owner", "Choose who owns this action")
+            self.add_error("owner", f"Choose who owns action {n}")
         due = data.get("due_on")
         if due is None and "due_on" not in self.errors:
-            self.add_error("due_on", "Enter the date this action is due")
+            self.add_error("due_on", f"Enter the date action {n} is due")
         elif due is not None and due < timezone.localdate():
-            self.add_error("due_on", "The due date must be today or in the future")
+            self.add_error("due_on", f"The due date for action {n} must be today or in the future")
         return data
 
 

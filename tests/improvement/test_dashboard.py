@@ -125,7 +125,39 @@ def test_the_meeting_page_refuses_an_action_without_an_owner_and_keeps_the_text(
     }
     body = client.post(f"/improvement/{north.pk}/meeting", data).content.decode()
     assert body.count('class="govuk-error-summary"') == 1
-    assert '<a href="#id_actions-0-owner">Choose who owns this action</a>' in body
-    assert "The due date must be today or in the future" in body
+    assert '<a href="#id_actions-0-owner">Choose who owns action 1</a>' in body
+    assert "The due date for action 2 must be today or in the future" in body
     assert "Update the plan" in body and "Visit the child" in body
     assert not north.stages.get(kind=StageKind.MEETING).is_done
+
+
+def test_the_plan_page_lists_stages_in_the_process_order(client, council, two_plans):
+    north, _ = two_plans
+    client.force_login(council["practice_lead"])
+    body = client.get(f"/improvement/{north.pk}/").content.decode()
+    positions = [
+        body.index(f">{label}</th>")
+        for label in ("Notification", "Day-three meeting", "Service manager review", "Re-audit", "Closure")
+    ]
+    assert positions == sorted(positions)
+
+
+def test_each_owner_is_told_of_each_action_even_when_two_read_alike(council, two_plans):
+    from caseaudit.improvement.models import SentMessage
+
+    north, _ = two_plans
+    same = "Update the child's plan with clear timescales and review it with the family every week"
+    plans.meeting_record(
+        plan_id=north.pk,
+        by=council["practice_lead"],
+        held_on=D(2026, 3, 2),
+        attendees="",
+        actions=[
+            plans.ActionSpec(same + " (first)", council["social_worker"], D(2026, 3, 9)),
+            plans.ActionSpec(same + " (second)", council["social_worker"], D(2026, 3, 16)),
+        ],
+        today=D(2026, 3, 2),
+    )
+    assert (
+        SentMessage.objects.filter(reason="Remedial action assigned", recipient=council["social_worker"]).count() == 2
+    )

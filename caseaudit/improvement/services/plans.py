@@ -235,7 +235,7 @@ def meeting_record(
         stage.attendees = attendees.strip()
         stage.outcome = notes.strip()
         stage.save()
-        RemedialAction.objects.bulk_create(
+        created = RemedialAction.objects.bulk_create(
             [
                 RemedialAction(
                     plan=plan, description=a.description.strip(), owner=a.owner, due_on=a.due_on, created_on=today
@@ -244,9 +244,9 @@ def meeting_record(
             ]
         )
         _event(plan, by, StageKind.MEETING, "Due", "Held", f"{len(actions)} remedial actions agreed")
-        for action in actions:
+        for action in created:
             send_once(
-                key=f"plan:{plan.pk}:action-assigned:{action.description[:40]}",
+                key=f"action:{action.pk}:assigned",
                 recipient=action.owner,
                 plan=plan,
                 reason="Remedial action assigned",

@@ -17,7 +17,7 @@ from ..forms import (
     ResponsibleForm,
     ReviewForm,
 )
-from ..models import RemedialAction, StageKind
+from ..models import STAGE_ORDER, RemedialAction, StageKind
 from ..services import plans as service
 from ..services.people import practice_lead_for
 
@@ -25,7 +25,11 @@ from ..services.people import practice_lead_for
 def show(request, pk: int):
     plan = get_plan_for(request.user, pk)
     today = timezone.localdate()
-    stages = list(plan.stages.select_related("completed_by", "chair", "decided_by", "reaudit"))
+    # The process's own order, not the due dates' (closure has none).
+    stages = sorted(
+        plan.stages.select_related("completed_by", "chair", "decided_by", "reaudit"),
+        key=lambda stage: STAGE_ORDER.index(stage.kind),
+    )
     meeting = next(s for s in stages if s.kind == StageKind.MEETING)
     lead, chair, absent = practice_lead_for(plan, meeting.due_on)
     return render(
