@@ -17,6 +17,7 @@ class AuditsConfig(AppConfig):
             models.ToolQuestion,
             models.Programme,
             models.ProgrammeQuota,
+            models.SampleEntry,
             models.Audit,
             models.SectionJudgement,
             models.Answer,

@@ -123,4 +123,11 @@ def my_improvement_work(person, today: datetime.date) -> dict:
         if person.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.QA_ADMIN)
         else 0
     )
-    return {"actions": actions, "waiting": list(waiting), "overdue_plans": overdue_plans, "today": today}
+    about_me = list(ImprovementPlan.objects.filter(responsible=person, status=PlanStatus.OPEN).select_related("child"))
+    return {
+        "actions": actions,
+        "waiting": list(waiting),
+        "overdue_plans": overdue_plans,
+        "about_me": about_me,
+        "today": today,
+    }

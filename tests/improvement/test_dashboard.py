@@ -161,3 +161,14 @@ def test_each_owner_is_told_of_each_action_even_when_two_read_alike(council, two
     assert (
         SentMessage.objects.filter(reason="Remedial action assigned", recipient=council["social_worker"]).count() == 2
     )
+
+
+def test_the_worker_and_managers_see_the_plan_on_their_home_page(client, council, two_plans):
+    north, _ = two_plans
+    client.force_login(council["social_worker"])
+    body = client.get("/").content.decode()
+    assert f"An audit of case {north.child.case_id} was graded Inadequate" in body
+    client.force_login(council["practice_lead"])
+    assert f"Day-three meeting for case {north.child.case_id}" in client.get("/").content.decode()
+    client.force_login(council["service_manager"])
+    assert f"Service manager review for case {north.child.case_id}" in client.get("/").content.decode()
