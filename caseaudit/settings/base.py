@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "caseaudit.organisation",
     "caseaudit.audits",
     "caseaudit.improvement",
+    "caseaudit.reporting",
     "caseaudit.accounts",
     "caseaudit.web",
 ]

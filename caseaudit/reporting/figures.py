@@ -1,0 +1,179 @@
+"""The figures of a period report, computed in the database from the records.
+
+Definitions (a successor will be asked about these in front of Ofsted):
+- An audit counts in a period when it is finalised or shared and its audit
+  date (the day it was completed) falls in the period, both ends included.
+- `audits.total` is case file audits: new audits plus re-audits. Grade counts
+  and percentages are over that total. Themed audits are counted separately
+  (`audits.themed` themed audits covering `themed_children` children).
+- `activities` counts the pieces of audit activity recorded on those audits.
+- `repeat_inadequate` is a re-audit graded Inadequate whose earlier audit was
+  also Inadequate; its percentage is of all audits in the period.
+- Percentages have one decimal place, rounded half up; 0 when there is nothing
+  to divide by.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, QuerySet
+
+from caseaudit.audits.grades import Grade
+from caseaudit.audits.models import DONE_STATUSES, Activity, Audit, AuditKind, SectionJudgement
+
+GRADE_NAMES = {g.value: g.label if g != Grade.REQUIRES_IMPROVEMENT else "Requires Improvement" for g in Grade}
+GRADE_ORDER = [Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE]
+
+
+def percent(part: int, whole: int) -> float:
+    if not whole:
+        return 0.0
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: datetime.date
+    end: datetime.date
+    service_area_id: int | None = None
+    team_id: int | None = None
+
+    def audits(self) -> QuerySet[Audit]:
+        audits = Audit.objects.filter(status__in=DONE_STATUSES, audit_date__gte=self.start, audit_date__lte=self.end)
+        if self.service_area_id:
+            audits = audits.filter(team__service_area_id=self.service_area_id)
+        if self.team_id:
+            audits = audits.filter(team_id=self.team_id)
+        return audits
+
+
+def audit_figures(scope: Scope) -> dict:
+    audits = scope.audits()
+    case_file = audits.filter(kind__in=[AuditKind.CASE_FILE, AuditKind.RE_AUDIT])
+    grade_counts = {f"g_{grade}": Count("pk", filter=Q(final_grade=grade)) for grade in GRADE_ORDER}
+    row = case_file.aggregate(
+        total=Count("pk"),
+        new=Count("pk", filter=Q(kind=AuditKind.CASE_FILE)),
+        re_audits=Count("pk", filter=Q(kind=AuditKind.RE_AUDIT)),
+        critical=Count("pk", filter=Q(final_grade=Grade.INADEQUATE, is_critical=True)),
+        repeat=Count(
+            "pk", filter=Q(kind=AuditKind.RE_AUDIT, final_grade=Grade.INADEQUATE, follows__final_grade=Grade.INADEQUATE)
+        ),
+        moderated=Count("pk", filter=~Q(moderated_overall_grade="")),
+        moderation_changed=Count(
+            "pk", filter=~Q(moderated_overall_grade="") & ~Q(moderated_overall_grade=F("overall_grade"))
+        ),
+        **grade_counts,
+    )
+    themed = audits.filter(kind=AuditKind.THEMED).aggregate(
+        themed_audits=Count("programme", distinct=True), themed_children=Count("child", distinct=True)
+    )
+    total = row["total"]
+    grades = {GRADE_NAMES[g]: row[f"g_{g}"] for g in GRADE_ORDER}
+    percents = {name: percent(count, total) for name, count in grades.items()}
+    percents["good_or_better"] = percent(grades["Outstanding"] + grades["Good"], total)
+    percents["good_or_requires_improvement"] = percent(grades["Good"] + grades["Requires Improvement"], total)
+    return {
+        "audits": {"total": total, "new": row["new"], "re_audits": row["re_audits"], "themed": themed["themed_audits"]},
+        "themed_children": themed["themed_children"],
+        "activities": Activity.objects.filter(audit__in=case_file).count(),
+        "grades": grades,
+        "percent": percents,
+        "inadequate": {
+            "count": grades["Inadequate"],
+            "percent": percents["Inadequate"],
+            "critical": row["critical"],
+        },
+        "repeat_inadequate": {"count": row["repeat"], "percent": percent(row["repeat"], total)},
+        "moderation": {
+            "moderated": row["moderated"],
+            "changed": row["moderation_changed"],
+            "change_rate": percent(row["moderation_changed"], row["moderated"]),
+        },
+        "sections": section_figures(case_file),
+    }
+
+
+def section_figures(audits: QuerySet[Audit]) -> dict[str, dict[str, int]]:
+    """Final grades per practice area, matched by the area's name across tool versions."""
+    rows = (
+        SectionJudgement.objects.filter(audit__in=audits)
+        .exclude(grade="", moderated_grade="")
+        .values("section__title", "section__position")
+        .annotate(
+            **{
+                f"g_{grade}": Count("pk", filter=Q(moderated_grade=grade) | (Q(moderated_grade="") & Q(grade=grade)))
+                for grade in GRADE_ORDER
+            }
+        )
+        .order_by("section__position", "section__title")
+    )
+    sections: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts = sections.setdefault(row["section__title"], {GRADE_NAMES[g]: 0 for g in GRADE_ORDER})
+        for grade in GRADE_ORDER:
+            counts[GRADE_NAMES[grade]] += row[f"g_{grade}"]
+    return sections
+
+
+def improvement_figures(scope: Scope) -> dict:
+    """Timeliness of each response stage for plans opened in the period, and actions open at its end.
+
+    A stage counts once its deadline has passed by the period's end or it is done;
+    it is on time when it was done on or before its stored deadline.
+    """
+    from caseaudit.improvement.models import ImprovementPlan, RemedialAction, Stage, StageKind
+
+    plans = ImprovementPlan.objects.filter(opened_on__gte=scope.start, opened_on__lte=scope.end)
+    if scope.service_area_id:
+        plans = plans.filter(team__service_area_id=scope.service_area_id)
+    if scope.team_id:
+        plans = plans.filter(team_id=scope.team_id)
+    due = Q(due_on__lte=scope.end) | Q(completed_on__isnull=False)
+    on_time = Q(completed_on__isnull=False, completed_on__lte=F("due_on"))
+    stages = {}
+    for kind in (StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT):
+        row = (
+            Stage.objects.filter(plan__in=plans, kind=kind)
+            .filter(due)
+            .aggregate(counted=Count("pk"), on_time=Count("pk", filter=on_time))
+        )
+        stages[StageKind(kind).label] = {
+            "on_time": row["on_time"],
+            "of": row["counted"],
+            "percent": percent(row["on_time"], row["counted"]),
+        }
+    by_manager = [
+        {
+            "manager": row["completed_by__full_name"],
+            "on_time": row["on_time"],
+            "of": row["counted"],
+            "percent": percent(row["on_time"], row["counted"]),
+        }
+        for row in Stage.objects.filter(plan__in=plans, kind=StageKind.SM_REVIEW, completed_by__isnull=False)
+        .values("completed_by__full_name")
+        .annotate(counted=Count("pk"), on_time=Count("pk", filter=on_time))
+        .order_by("completed_by__full_name")
+    ]
+    open_at_end = Q(created_on__lte=scope.end) & (Q(completed_on__isnull=True) | Q(completed_on__gt=scope.end))
+    # Actions open at the period's end, whenever their plan opened.
+    all_plans = ImprovementPlan.objects.all()
+    if scope.service_area_id:
+        all_plans = all_plans.filter(team__service_area_id=scope.service_area_id)
+    if scope.team_id:
+        all_plans = all_plans.filter(team_id=scope.team_id)
+    actions = (
+        RemedialAction.objects.filter(plan__in=all_plans)
+        .filter(open_at_end)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=scope.end)))
+    )
+    return {
+        "plans_opened": plans.count(),
+        "stages": stages,
+        "service_manager_reviews_by_manager": by_manager,
+        "actions": {"open": actions["open"], "overdue": actions["overdue"]},
+    }
