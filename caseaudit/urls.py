@@ -10,6 +10,7 @@ urlpatterns = [
     path("children/", include("caseaudit.organisation.urls")),
     path("audits/", include("caseaudit.audits.urls")),
     path("improvement/", include("caseaudit.improvement.urls")),
+    path("reports/", include("caseaudit.reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

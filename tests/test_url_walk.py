@@ -30,6 +30,15 @@ ROLES = [
 ]
 
 QA_ONLY = {"qa_admin"}
+READERS = {
+    "qa_admin",
+    "director",
+    "head_of_service",
+    "service_manager",
+    "practice_lead",
+    "team_manager",
+    "other_team_manager",
+}
 
 # name -> public?, the objects it is tried against, the method, and who gets 200.
 # "allowed" is a function (person, object) -> bool; everyone else must get 404.
@@ -68,6 +77,10 @@ PAGES = {
     "audits:tool_edit": {"public": False, "objects": "tools", "roles": QA_ONLY},
     "audits:reassign": {"public": False, "roles": QA_ONLY},
     "improvement:dashboard": {"public": False},
+    "reporting:index": {"public": False, "roles": READERS},
+    "reporting:prepare": {"public": False, "post_only": True, "objects": "none"},
+    "reporting:published_index": {"public": False, "roles": READERS},
+    "reporting:published_show": {"public": False, "objects": "reports", "roles": QA_ONLY},
     "improvement:plan_show": {"public": False, "objects": "plans", "allowed": "plan_visible"},
     "improvement:meeting": {"public": False, "objects": "plans", "allowed": "plan_visible"},
     "improvement:review": {"public": False, "objects": "plans", "allowed": "plan_visible"},
@@ -144,7 +157,14 @@ def world(council):
         actions=[ActionSpec("Visit", council["colleague"], datetime.date.today())],
     )
     assert ImprovementPlan.objects.count() == 1
+    from caseaudit.reporting.models import Report
+
+    draft = Report.objects.create(
+        title="Draft", start=datetime.date(2026, 4, 1), end=datetime.date(2026, 6, 30), created_by=council["qa_admin"]
+    )
     return {
+        "none": [None],
+        "reports": [draft],
         "plans": [plan],
         "actions": list(plan.actions.all()),
         "children": list(council.children.values()),
@@ -178,6 +198,8 @@ def allowed(rule: str, person, obj) -> bool:
 
 
 def kwargs_for(name: str, obj) -> dict:
+    if obj is None:
+        return {}
     if name in ("audits:sample_remove", "audits:sample_auditor"):
         return {"pk": obj.programme_id, "entry_pk": obj.pk}
     return {"pk": obj.pk}

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from caseaudit.organisation.roles import Role
+from caseaudit.reporting.access import REPORT_ROLES
 
 # Who oversees improvement plans (others reach their own plan and actions from the home page).
 PLAN_ROLES = (
@@ -25,6 +26,8 @@ def _navigation(person) -> list[dict]:
         items.append(
             {"href": reverse("improvement:dashboard"), "text": "Improvement plans", "sections": ["/improvement/"]}
         )
+    if person.has_role(*REPORT_ROLES):
+        items.append({"href": reverse("reporting:index"), "text": "Reports", "sections": ["/reports/"]})
     if person.has_role(Role.QA_ADMIN):
         items.append(
             {

@@ -1,0 +1,148 @@
+"""Charts drawn on the server as SVG: printable by WeasyPrint and readable by screen readers
+(each has a title and a description, patterns as well as colours, numbers written on the bars,
+and its data table beside it on the page)."""
+
+from __future__ import annotations
+
+import io
+import re
+from xml.sax.saxutils import escape
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+import matplotlib.pyplot as plt  # noqa: E402
+
+GRADES = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
+# GOV.UK palette; the hatching tells grades apart without colour.
+COLOURS = {"Outstanding": "#00703c", "Good": "#1d70b8", "Requires Improvement": "#f47738", "Inadequate": "#d4351c"}
+HATCHES = {"Outstanding": "", "Good": "//", "Requires Improvement": "..", "Inadequate": "xx"}
+SERIES_HATCH = ["", "//"]
+SERIES_COLOURS = ["#1d70b8", "#b1b4b6"]
+
+plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 10, "svg.fonttype": "none", "hatch.linewidth": 0.6})
+
+
+def _svg(fig, chart_id: str, title: str, description: str) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    # matplotlib numbers its ids from 1 in every chart: prefix them so charts can share a page.
+    svg = re.sub(r'id="([^"]+)"', rf'id="{chart_id}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{chart_id}-\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{chart_id}-\1"', svg)
+    # Name the image for assistive technology; the table beside it has the numbers.
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" ',
+        1,
+    )
+    head = svg.index(">", svg.index("<svg")) + 1
+    svg = (
+        svg[:head]
+        + f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+        + svg[head:]
+    )
+    return re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)
+
+
+def grade_distribution(current: dict, current_label: str, other: dict | None, other_label: str) -> str:
+    series = [(current_label, current)] + ([(other_label, other)] if other else [])
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    width = 0.8 / len(series)
+    for n, (label, values) in enumerate(series):
+        xs = [i + n * width for i in range(len(GRADES))]
+        bars = ax.bar(
+            xs,
+            [values[g] for g in GRADES],
+            width,
+            label=label,
+            color=SERIES_COLOURS[n],
+            hatch=SERIES_HATCH[n],
+            edgecolor="#0b0c0c",
+            linewidth=0.5,
+        )
+        ax.bar_label(bars, labels=[f"{values[g]:g}%" for g in GRADES], padding=2, fontsize=9)
+    ax.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(GRADES))], GRADES)
+    ax.set_ylabel("% of case file audits")
+    ax.set_ylim(0, max(100, 0))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, loc="upper right")
+    described = "; ".join(f"{g}: {current[g]:g}%" + (f" against {other[g]:g}%" if other else "") for g in GRADES)
+    return _svg(fig, "chart-grades", "Overall grades", f"Percentage of case file audits by final grade. {described}.")
+
+
+def practice_areas(sections: dict[str, dict[str, int]]) -> str:
+    names = list(sections)
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * max(len(names), 1) + 1.2))
+    left = [0.0] * len(names)
+    for grade in GRADES:
+        shares = []
+        for name in names:
+            total = sum(sections[name].values())
+            shares.append(100 * sections[name][grade] / total if total else 0)
+        bars = ax.barh(
+            names,
+            shares,
+            left=left,
+            color=COLOURS[grade],
+            hatch=HATCHES[grade],
+            edgecolor="#ffffff",
+            linewidth=0.5,
+            label=grade,
+        )
+        ax.bar_label(
+            bars,
+            labels=[f"{s:.0f}%" if s >= 8 else "" for s in shares],
+            label_type="center",
+            fontsize=8,
+            color="#ffffff" if grade != "Requires Improvement" else "#0b0c0c",
+        )
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of practice-area judgements")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8)
+    described = "; ".join(f"{name}: " + ", ".join(f"{sections[name][g]} {g}" for g in GRADES) for name in names)
+    return _svg(
+        fig, "chart-areas", "Grades by practice area", f"Counts of final grades in each practice area. {described}."
+    )
+
+
+def trend(rows: list[dict]) -> str:
+    labels = [r["label"] for r in rows]
+    fig, ax = plt.subplots(figsize=(7.5, 3.2))
+    good = [r["good_or_better"] for r in rows]
+    bad = [r["inadequate"] for r in rows]
+    ax.plot(labels, good, marker="o", color="#1d70b8", label="Good or better")
+    ax.plot(labels, bad, marker="s", linestyle="--", color="#d4351c", label="Inadequate")
+    for x, (g, b) in enumerate(zip(good, bad, strict=True)):
+        ax.annotate(f"{g:g}", (x, g), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
+        ax.annotate(f"{b:g}", (x, b), textcoords="offset points", xytext=(0, -12), ha="center", fontsize=7)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% of case file audits")
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False)
+    described = "; ".join(
+        f"{r['label']}: {r['good_or_better']:g}% Good or better, {r['inadequate']:g}% Inadequate" for r in rows
+    )
+    return _svg(fig, "chart-trend", "Trend by month", f"Monthly percentages of case file audits. {described}.")
+
+
+def report_charts(report: dict) -> dict[str, str]:
+    other = report["comparisons"].get("last_financial_year")
+    return {
+        "grades": grade_distribution(
+            report["percent"],
+            report["period"]["label"],
+            other["percent"] if other and other["total"] else None,
+            other["label"] if other else "",
+        ),
+        "areas": practice_areas(report["sections"]) if report["sections"] else "",
+        "trend": trend(report["trend"]),
+    }

@@ -1,0 +1,115 @@
+"""The report as tables (Excel, CSV) and as a tagged A4 PDF."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+from caseaudit.web.exports import csv_response, xlsx_response
+
+GRADES = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
+
+
+def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    audits = report["audits"]
+    summary = [
+        ["Case file audits", audits["total"]],
+        ["New audits", audits["new"]],
+        ["Re-audits", audits["re_audits"]],
+        ["Themed audits", audits["themed"]],
+        ["Children in themed audits", report["themed_children"]],
+        ["Pieces of audit activity", report["activities"]],
+        ["% Good or better", report["percent"]["good_or_better"]],
+        ["% Good or Requires Improvement", report["percent"]["good_or_requires_improvement"]],
+        ["Inadequate", report["inadequate"]["count"]],
+        ["% Inadequate", report["inadequate"]["percent"]],
+        ["Inadequate – critical", report["inadequate"]["critical"]],
+        ["Repeat inadequate", report["repeat_inadequate"]["count"]],
+        ["% Repeat inadequate", report["repeat_inadequate"]["percent"]],
+        ["Audits moderated", report["moderation"]["moderated"]],
+        ["Moderation changed the grade", report["moderation"]["changed"]],
+        ["% Moderation change rate", report["moderation"]["change_rate"]],
+    ]
+    grades = [[g, report["grades"][g], report["percent"][g]] for g in GRADES]
+    sections = [[name, *[counts[g] for g in GRADES]] for name, counts in report["sections"].items()]
+    comparisons = [
+        [
+            c["label"],
+            c["from"],
+            c["to"],
+            c["total"],
+            *[c["percent"][k] for k in (*GRADES, "good_or_better")],
+            *[c["change_points"][k] for k in (*GRADES, "good_or_better")],
+        ]
+        for c in report["comparisons"].values()
+    ]
+    stages = [[name, s["on_time"], s["of"], s["percent"]] for name, s in report["improvement"]["stages"].items()]
+    managers = [
+        [m["manager"], m["on_time"], m["of"], m["percent"]]
+        for m in report["improvement"]["service_manager_reviews_by_manager"]
+    ]
+    trend = [[t["month"], t["total"], t["good_or_better"], t["inadequate"]] for t in report["trend"]]
+    return [
+        ("Summary", ["Measure", "Value"], summary),
+        ("Grades", ["Grade", "Audits", "%"], grades),
+        ("Practice areas", ["Practice area", *GRADES], sections),
+        (
+            "Comparisons",
+            [
+                "Compared with",
+                "From",
+                "To",
+                "Audits",
+                *[f"% {g}" for g in GRADES],
+                "% Good or better",
+                *[f"Change in {g} (points)" for g in GRADES],
+                "Change in Good or better (points)",
+            ],
+            comparisons,
+        ),
+        ("Timeliness", ["Stage", "On time", "Of", "%"], stages),
+        ("Reviews by manager", ["Service manager", "On time", "Of", "%"], managers),
+        ("Trend", ["Month", "Audits", "% Good or better", "% Inadequate"], trend),
+    ]
+
+
+def _name(report: dict) -> str:
+    return f"caseaudit-report-{report['period']['from']}-to-{report['period']['to']}"
+
+
+def xlsx(report: dict) -> HttpResponse:
+    return xlsx_response(_name(report), report_tables(report))
+
+
+def csv(report: dict) -> HttpResponse:
+    rows = []
+    for title, header, table in report_tables(report):
+        for line in table:
+            rows.extend(
+                [title, header[0], str(line[0]), column, value]
+                for column, value in zip(header[1:], line[1:], strict=True)
+            )
+    return csv_response(_name(report), ["Table", "Row heading", "Row", "Column", "Value"], rows)
+
+
+def pdf_bytes(report: dict, summary: str, charts: dict[str, str]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "reporting/report_pdf.html",
+        {
+            "report": report,
+            "summary": summary,
+            "charts": charts,
+            "council_name": settings.COUNCIL_NAME,
+            "tables": report_tables(report),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def pdf(report: dict, summary: str, charts: dict[str, str]) -> HttpResponse:
+    response = HttpResponse(pdf_bytes(report, summary, charts), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_name(report)}.pdf"'
+    return response

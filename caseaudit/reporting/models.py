@@ -1,0 +1,86 @@
+"""Reports prepared for publishing. A published report is a frozen snapshot: later edits to records do not change it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Report(models.Model):
+    title = models.CharField(max_length=200)
+    start = models.DateField()
+    end = models.DateField()
+    service_area = models.ForeignKey("organisation.ServiceArea", null=True, blank=True, on_delete=models.PROTECT)
+    team = models.ForeignKey("organisation.Team", null=True, blank=True, on_delete=models.PROTECT)
+    summary = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    # The frozen figures, written once when the report is published.
+    snapshot = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-end", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="report_period_in_order"),
+            models.CheckConstraint(
+                condition=Q(status="draft", snapshot__isnull=True) | Q(status="published", snapshot__isnull=False),
+                name="report_snapshot_iff_published",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReportStatus.PUBLISHED
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly (financial quarters)"
+
+
+class ReportSubscription(models.Model):
+    """A report emailed as a PDF after each month or quarter ends, by the scheduled job."""
+
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    service_area = models.ForeignKey("organisation.ServiceArea", null=True, blank=True, on_delete=models.CASCADE)
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="report_subscriptions",
+        blank=True,
+        help_text="The director always receives it too",
+    )
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} report{f' for {self.service_area}' if self.service_area else ''}"
+
+
+class ReportDelivery(models.Model):
+    """One row per subscription and period: claimed before sending, so a period is sent once."""
+
+    subscription = models.ForeignKey(ReportSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    start = models.DateField()
+    end = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscription", "start"], name="deliver_period_once")]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} {self.start}–{self.end}"

@@ -1,0 +1,78 @@
+"""A whole period report: figures, comparisons, monthly trend. Plain data, so it can be frozen as JSON."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from caseaudit.audits.grades import Grade
+from caseaudit.audits.models import AuditKind
+
+from .figures import Scope, audit_figures, improvement_figures, percent
+from .periods import Period, comparisons
+
+COMPARED = ["Outstanding", "Good", "Requires Improvement", "Inadequate", "good_or_better"]
+
+
+def monthly_trend(scope: Scope, months: int = 12) -> list[dict]:
+    """Case file audits per month for the months up to the period's end: count, % Good or better, % Inadequate."""
+    first = scope.end.replace(day=1) - relativedelta(months=months - 1)
+    trend_scope = Scope(first, scope.end, scope.service_area_id, scope.team_id)
+    rows = (
+        trend_scope.audits()
+        .filter(kind__in=[AuditKind.CASE_FILE, AuditKind.RE_AUDIT])
+        .annotate(month=TruncMonth("audit_date"))
+        .values("month")
+        .annotate(
+            total=Count("pk"),
+            good_or_better=Count("pk", filter=Q(final_grade__in=[Grade.OUTSTANDING, Grade.GOOD])),
+            inadequate=Count("pk", filter=Q(final_grade=Grade.INADEQUATE)),
+        )
+        .order_by("month")
+    )
+    by_month = {(r["month"].year, r["month"].month): r for r in rows}
+    trend = []
+    for n in range(months):
+        day = first + relativedelta(months=n)
+        row = by_month.get((day.year, day.month), {"total": 0, "good_or_better": 0, "inadequate": 0})
+        trend.append(
+            {
+                "month": day.strftime("%Y-%m"),
+                "label": day.strftime("%b %Y"),
+                "total": row["total"],
+                "good_or_better": percent(row["good_or_better"], row["total"]),
+                "inadequate": percent(row["inadequate"], row["total"]),
+            }
+        )
+    return trend
+
+
+def build_report(period: Period, *, service_area=None, team=None) -> dict:
+    scope = Scope(period.start, period.end, service_area.pk if service_area else None, team.pk if team else None)
+    figures = audit_figures(scope)
+    compared = {}
+    for key, other in comparisons(period).items():
+        other_figures = audit_figures(Scope(other.start, other.end, scope.service_area_id, scope.team_id))
+        compared[key] = {
+            "label": other.label,
+            "from": other.start.isoformat(),
+            "to": other.end.isoformat(),
+            "total": other_figures["audits"]["total"],
+            "percent": {name: other_figures["percent"][name] for name in COMPARED},
+            "change_points": {
+                name: round(figures["percent"][name] - other_figures["percent"][name], 1) for name in COMPARED
+            },
+        }
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat(), "label": period.label},
+        "service_area": str(service_area) if service_area else None,
+        "team": str(team) if team else None,
+        **figures,
+        "improvement": improvement_figures(scope),
+        "comparisons": compared,
+        "trend": monthly_trend(scope),
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }

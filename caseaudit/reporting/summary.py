@@ -1,0 +1,74 @@
+"""The executive summary, drafted in plain English from the figures; the QA lead edits it before publishing."""
+
+from __future__ import annotations
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _change(points: float) -> str:
+    if points == 0:
+        return "unchanged"
+    unit = "percentage point" if abs(points) == 1 else "percentage points"
+    return f"{'up' if points > 0 else 'down'} {abs(points):g} {unit}"
+
+
+def draft_summary(report: dict) -> str:
+    audits, percent = report["audits"], report["percent"]
+    where = f" in {report['team'] or report['service_area']}" if (report["team"] or report["service_area"]) else ""
+    paragraphs = []
+    if not audits["total"]:
+        paragraphs.append(f"No case file audits were completed{where} in {report['period']['label']}.")
+    else:
+        paragraphs.append(
+            f"{_n(audits['total'], 'case file audit')} {'was' if audits['total'] == 1 else 'were'} completed{where} in "
+            f"{report['period']['label']} ({_n(audits['new'], 'new audit')} and {_n(audits['re_audits'], 're-audit')}), "
+            f"involving {_n(report['activities'], 'piece')} of audit activity."
+        )
+        paragraphs.append(
+            f"{_pct(percent['Good'])} of files were judged Good and {_pct(percent['Outstanding'])} Outstanding, so "
+            f"{_pct(percent['good_or_better'])} were Good or better; {_pct(percent['Requires Improvement'])} Required "
+            f"Improvement. {_pct(percent['good_or_requires_improvement'])} were Good or Requires Improvement."
+        )
+        inadequate = report["inadequate"]
+        sentence = f"{_n(inadequate['count'], 'file')} ({_pct(inadequate['percent'])}) {'was' if inadequate['count'] == 1 else 'were'} judged Inadequate"
+        if inadequate["critical"]:
+            sentence += f", {inadequate['critical']} of them critical (an immediate safeguarding concern)"
+        repeat = report["repeat_inadequate"]
+        sentence += f"; {_n(repeat['count'], 'repeat inadequate')} ({_pct(repeat['percent'])})."
+        paragraphs.append(sentence)
+    if report["audits"]["themed"]:
+        paragraphs.append(
+            f"{_n(report['audits']['themed'], 'themed audit')} looked at {_n(report['themed_children'], 'child', 'children')}'s experiences."
+        )
+    previous = report["comparisons"].get("previous_period")
+    last_year = report["comparisons"].get("last_financial_year")
+    if audits["total"] and previous and previous["total"]:
+        paragraphs.append(
+            f"Compared with the previous period, Good or better is {_change(previous['change_points']['good_or_better'])} "
+            f"and Inadequate is {_change(previous['change_points']['Inadequate'])}."
+        )
+    if audits["total"] and last_year and last_year["total"]:
+        paragraphs.append(
+            f"Against the last financial year-end, Good is {_change(last_year['change_points']['Good'])} and "
+            f"Requires Improvement is {_change(last_year['change_points']['Requires Improvement'])}."
+        )
+    moderation = report["moderation"]
+    if moderation["moderated"]:
+        paragraphs.append(
+            f"Moderators changed the overall grade of {_n(moderation['changed'], 'audit')} of {moderation['moderated']} "
+            f"({_pct(moderation['change_rate'])})."
+        )
+    review = report["improvement"]["stages"].get("Service manager review")
+    if review and review["of"]:
+        paragraphs.append(
+            f"For files graded Inadequate, {review['on_time']} of {review['of']} service manager reviews "
+            f"({_pct(review['percent'])}) were completed within timescale; {report['improvement']['actions']['open']} "
+            f"remedial actions were open at the end of the period, {report['improvement']['actions']['overdue']} overdue."
+        )
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .views import reports
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", reports.index, name="index"),
+    path("prepare", reports.prepare, name="prepare"),
+    path("published/", reports.published_index, name="published_index"),
+    path("published/<int:pk>/", reports.published_show, name="published_show"),
+]

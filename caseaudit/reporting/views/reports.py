@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import exports
+from ..access import allowed_scope, can_publish, require_reader
+from ..charts import report_charts
+from ..forms import PeriodForm, SummaryForm
+from ..models import Report, ReportStatus
+from ..periods import custom
+from ..report import build_report
+from ..summary import draft_summary
+
+
+def _export(request, report: dict, summary: str):
+    kind = request.GET.get("format")
+    if kind == "pdf":
+        return exports.pdf(report, summary, report_charts(report))
+    if kind == "xlsx":
+        return exports.xlsx(report)
+    if kind == "csv":
+        return exports.csv(report)
+    return None
+
+
+def index(request):
+    """A report for any period, computed from the records as it is asked for."""
+    require_reader(request.user)
+    form = PeriodForm(request.GET or None)
+    today = timezone.localdate()
+    if request.GET and not form.is_valid():
+        return render(request, "reporting/report.html", {"form": form, "report": None})
+    if not form.is_bound:
+        # First visit: the current financial quarter, whole council (or the person's own area).
+        form = PeriodForm({"kind": "quarter"})
+        form.is_valid()
+    period = form.period(today)
+    area, team = allowed_scope(request.user, form.cleaned_data.get("service_area"), form.cleaned_data.get("team"))
+    report = build_report(period, service_area=area, team=team)
+    summary = draft_summary(report)
+    return _export(request, report, summary) or render(
+        request,
+        "reporting/report.html",
+        {
+            "form": form,
+            "report": report,
+            "summary": summary,
+            "charts": report_charts(report),
+            "tables": exports.report_tables(report),
+            "can_publish": can_publish(request.user),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_POST
+def prepare(request):
+    """Start a report for publishing: the period and scope, with a drafted summary to edit."""
+    require_reader(request.user)
+    if not can_publish(request.user):
+        raise Http404
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a period before preparing a report")
+        return redirect("reporting:index")
+    period = form.period(timezone.localdate())
+    area, team = form.cleaned_data.get("service_area"), form.cleaned_data.get("team")
+    report = build_report(period, service_area=area, team=team)
+    draft = Report.objects.create(
+        title=f"Case file audits: {period.label}" + (f", {team or area}" if (team or area) else ""),
+        start=period.start,
+        end=period.end,
+        service_area=area,
+        team=team,
+        summary=draft_summary(report),
+        created_by=request.user,
+    )
+    return redirect("reporting:published_show", pk=draft.pk)
+
+
+def published_index(request):
+    require_reader(request.user)
+    reports = Report.objects.select_related("service_area", "team", "published_by")
+    if not can_publish(request.user):
+        reports = reports.filter(status=ReportStatus.PUBLISHED)
+        area, team = allowed_scope(request.user, None, None)
+        if area is not None:
+            reports = reports.filter(service_area=area, team=team) if team else reports.filter(service_area=area)
+    return render(request, "reporting/published_index.html", {"reports": reports[:100]})
+
+
+def _report_for(request, pk: int) -> Report:
+    require_reader(request.user)
+    report = get_object_or_404(Report.objects.select_related("service_area", "team"), pk=pk)
+    if not report.is_published and not can_publish(request.user):
+        raise Http404
+    area, team = allowed_scope(request.user, report.service_area, report.team)
+    if (area, team) != (report.service_area, report.team):
+        raise Http404  # a report over more than the person oversees
+    return report
+
+
+def published_show(request, pk: int):
+    saved = _report_for(request, pk)
+    if saved.is_published:
+        report = saved.snapshot
+    else:
+        report = build_report(custom(saved.start, saved.end), service_area=saved.service_area, team=saved.team)
+        report["period"]["label"] = saved.title.removeprefix("Case file audits: ")
+    form = None
+    if not saved.is_published:
+        form = SummaryForm(request.POST or None, initial={"summary": saved.summary, "version": saved.version})
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                locked = Report.objects.select_for_update().get(pk=saved.pk)
+                if locked.version != form.cleaned_data["version"] or locked.is_published:
+                    form.add_error(
+                        None,
+                        "Someone else changed this report while you were editing it. "
+                        "Your text is below; reload to see theirs.",
+                    )
+                else:
+                    locked.summary = form.cleaned_data["summary"]
+                    locked.version += 1
+                    if "publish" in request.POST:
+                        fresh = build_report(
+                            custom(locked.start, locked.end), service_area=locked.service_area, team=locked.team
+                        )
+                        fresh["period"]["label"] = report["period"]["label"]
+                        locked.snapshot = fresh
+                        locked.status = ReportStatus.PUBLISHED
+                        locked.published_by = request.user
+                        locked.published_at = timezone.now()
+                    locked.save()
+                    messages.success(request, "Report published" if locked.is_published else "Summary saved")
+                    return redirect("reporting:published_show", pk=saved.pk)
+    summary = saved.summary
+    return _export(request, report, summary) or render(
+        request,
+        "reporting/published_show.html",
+        {
+            "saved": saved,
+            "report": report,
+            "summary": summary,
+            "form": form,
+            "charts": report_charts(report),
+            "tables": exports.report_tables(report),
+        },
+    )

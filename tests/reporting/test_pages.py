@@ -1,0 +1,115 @@
+"""Report pages, exports read back, publishing freezes the figures."""
+
+import datetime
+import io
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from caseaudit.reporting.models import Report
+
+from .test_figures import done_audit
+
+D = datetime.date
+QUARTER = {"kind": "quarter", "day": "2026-05-15"}  # Q1 2026/27: April to June 2026
+
+
+@pytest.fixture
+def audits(council):
+    for n, grade in enumerate(["good"] * 9 + ["requires_improvement"] * 12 + ["inadequate"]):
+        done_audit(
+            council.team_a, grade, D(2026, 4, 1) + datetime.timedelta(days=n * 3), activities=3, section_grades=[grade]
+        )
+    done_audit(council.team_c, "inadequate", D(2026, 5, 5), activities=3)
+
+
+def test_the_report_page_shows_the_periods_figures(client, council, audits):
+    client.force_login(council["director"])
+    response = client.get("/reports/", QUARTER)
+    body = response.content.decode()
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report["audits"]["total"] == 23 and report["activities"] == 69
+    assert "Q1 2026/27" in body and '<svg role="img"' in body and '<title id="chart-grades-title">' in body
+    assert "23 case file audits were completed" in body
+
+
+def test_people_who_do_not_oversee_work_get_no_reports(client, council):
+    for who in ("social_worker", "auditor", "iro"):
+        client.force_login(council[who])
+        assert client.get("/reports/").status_code == 404, who
+
+
+def test_a_service_manager_sees_only_their_own_areas_figures(client, council, audits):
+    client.force_login(council["service_manager"])
+    report = client.get("/reports/", {**QUARTER, "service_area": council.team_c.service_area_id}).context["report"]
+    assert report["service_area"] == "North"
+    assert report["audits"]["total"] == 22 and report["inadequate"]["count"] == 1
+
+
+def test_bad_custom_dates_are_refused_clearly(client, council):
+    client.force_login(council["director"])
+    body = client.get("/reports/", {"kind": "custom", "start": "2026-05-01", "end": "2026-04-01"}).content.decode()
+    assert "There is a problem" in body and "The end must be on or after the start" in body
+    body = client.get("/reports/", {"kind": "custom", "start": "2026-02-30"}).content.decode()
+    assert "Enter a real date for the start" in body
+
+
+def test_the_pdf_reads_back_with_the_figures_on_a4_pages(client, council, audits, tmp_path):
+    client.force_login(council["director"])
+    response = client.get("/reports/", {**QUARTER, "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "23 case file audits were completed" in text
+    assert "39.1% of files were judged Good" in text  # 9 of 23
+    assert text.count("Demo Borough Council") >= 3  # the council's name on every page
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "x 841.89 pts (A4)" in info
+    assert "Tagged:          yes" in info
+
+
+def test_the_excel_has_a_sheet_per_table_with_numbers_as_numbers(client, council, audits):
+    client.force_login(council["director"])
+    workbook = load_workbook(io.BytesIO(client.get("/reports/", {**QUARTER, "format": "xlsx"}).content))
+    assert {"Summary", "Grades", "Practice areas", "Comparisons", "Timeliness", "Trend"} <= set(workbook.sheetnames)
+    grades = {row[0].value: (row[1].value, row[2].value) for row in workbook["Grades"].iter_rows(min_row=2)}
+    assert grades["Good"] == (9, 39.1) and grades["Inadequate"] == (2, 8.7)
+    assert isinstance(grades["Good"][0], int) and isinstance(grades["Good"][1], float)
+
+
+def test_the_csv_is_one_tidy_table(client, council, audits):
+    client.force_login(council["director"])
+    body = client.get("/reports/", {**QUARTER, "format": "csv"}).content.decode("utf-8-sig")
+    assert body.splitlines()[0] == "Table,Row heading,Row,Column,Value"
+    assert "Grades,Grade,Good,Audits,9" in body
+
+
+def test_a_published_report_is_frozen_and_later_edits_do_not_change_it(client, council, audits):
+    from caseaudit.audits.models import Audit
+
+    client.force_login(council["qa_admin"])
+    response = client.post("/reports/prepare", {**QUARTER})
+    draft = Report.objects.get()
+    assert response["Location"] == f"/reports/published/{draft.pk}/"
+    assert draft.summary.startswith("23 case file audits")
+    client.post(f"/reports/published/{draft.pk}/", {"summary": "Edited by the QA lead.", "version": 1, "publish": "1"})
+    draft.refresh_from_db()
+    assert draft.is_published and draft.snapshot["audits"]["total"] == 23 and draft.summary == "Edited by the QA lead."
+    Audit.objects.filter(final_grade="good").update(final_grade="inadequate")  # records change afterwards
+    page = client.get(f"/reports/published/{draft.pk}/")
+    assert page.context["report"]["grades"]["Good"] == 9
+    assert "Edited by the QA lead." in page.content.decode()
+    client.force_login(council["director"])
+    assert client.get(f"/reports/published/{draft.pk}/").status_code == 200
+
+
+def test_a_draft_is_for_the_qa_team_only(client, council, audits):
+    client.force_login(council["qa_admin"])
+    client.post("/reports/prepare", {**QUARTER})
+    draft = Report.objects.get()
+    client.force_login(council["director"])
+    assert client.get(f"/reports/published/{draft.pk}/").status_code == 404
+    assert client.post("/reports/prepare", {**QUARTER}).status_code == 404
