@@ -15,9 +15,10 @@ run: install
 	$(BIN)/caseaudit seed_demo
 	@echo ""
 	@echo "CaseAudit is serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	@echo "Deadline reminders and escalations run every 15 minutes (log: var/deadlines.log; mail: var/sent-mail/)"
+	@echo "Deadline reminders, escalations and scheduled reports run every 15 minutes (log: var/deadlines.log; mail: var/sent-mail/)"
 	@trap 'kill 0' EXIT INT TERM; \
-	( while true; do $(BIN)/caseaudit run_deadlines >> var/deadlines.log 2>&1; sleep 900; done ) & \
+	( while true; do $(BIN)/caseaudit run_deadlines >> var/deadlines.log 2>&1; \
+	    $(BIN)/caseaudit send_reports >> var/deadlines.log 2>&1; sleep 900; done ) & \
 	$(BIN)/gunicorn caseaudit.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
 
 test: $(VENV)/.installed-dev assets

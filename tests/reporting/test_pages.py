@@ -113,3 +113,34 @@ def test_a_draft_is_for_the_qa_team_only(client, council, audits):
     client.force_login(council["director"])
     assert client.get(f"/reports/published/{draft.pk}/").status_code == 404
     assert client.post("/reports/prepare", {**QUARTER}).status_code == 404
+
+
+def test_the_command_writes_pdf_excel_and_csv(council, audits, tmp_path):
+    from django.core.management import call_command
+
+    for fmt in ("pdf", "xlsx", "csv"):
+        out = tmp_path / f"report.{fmt}"
+        call_command("report", "--from", "2026-04-01", "--to", "2026-06-30", "--format", fmt, "--output", str(out))
+        assert out.stat().st_size > 100
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert load_workbook(tmp_path / "report.xlsx")["Grades"]["B3"].value == 9
+
+
+def test_subscribed_reports_are_emailed_once_per_period_as_a_pdf(council, audits, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from caseaudit.reporting.delivery import send_due_reports
+    from caseaudit.reporting.models import ReportSubscription
+
+    subscription = ReportSubscription.objects.create(frequency="quarterly")
+    subscription.recipients.add(council["head_of_service"])
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_due_reports(today=D(2026, 7, 3))
+    assert [(d.start, d.end) for d in sent] == [(D(2026, 4, 1), D(2026, 6, 30))]
+    message = mail.outbox[-1]
+    assert set(message.to) == {"director@council.example", "head_of_service@council.example"}
+    name, content, mimetype = message.attachments[0]
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due_reports(today=D(2026, 7, 20)) == []  # the same quarter is not sent twice
+    assert len(mail.outbox) == 1

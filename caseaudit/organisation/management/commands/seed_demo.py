@@ -20,6 +20,10 @@ class Command(BaseCommand):
         logins = build_demo_council(today)
         build_demo_audits(today)
         build_demo_plans(today)
+        from caseaudit.reporting.models import ReportSubscription
+
+        if not ReportSubscription.objects.exists():
+            ReportSubscription.objects.create(frequency="quarterly")  # to the director
         self.stdout.write(
             f"Demo council ready: {Team.objects.count()} teams, {Person.objects.count()} staff, "
             f"{Child.objects.count()} children, {Audit.objects.count()} audits."

@@ -5,17 +5,22 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from caseaudit.organisation.models import ServiceArea
-from caseaudit.reporting.figures import Scope, audit_figures, improvement_figures
+from caseaudit.reporting import exports
+from caseaudit.reporting.charts import report_charts
+from caseaudit.reporting.exports import pdf_bytes
+from caseaudit.reporting.periods import custom
+from caseaudit.reporting.report import build_report
+from caseaudit.reporting.summary import draft_summary
 
 
 class Command(BaseCommand):
-    help = "The period report's figures, computed from the records (JSON; PDF and Excel exports are to come)."
+    help = "The period report, computed from the records, as JSON, PDF, Excel or CSV."
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="start", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD")
         parser.add_argument("--service-area", help="Name of one service area (default: the whole council)")
-        parser.add_argument("--format", choices=["json"], default="json")
+        parser.add_argument("--format", choices=["json", "pdf", "xlsx", "csv"], default="json")
         parser.add_argument("--output", help="File to write (default: standard output)")
 
     def handle(self, *args, start, end, service_area, output, **options):
@@ -27,16 +32,19 @@ class Command(BaseCommand):
             if area is None:
                 names = ", ".join(ServiceArea.objects.values_list("name", flat=True))
                 raise CommandError(f"No service area is called {service_area!r}. Known: {names}")
-        scope = Scope(start, end, service_area_id=area.pk if area else None)
-        report = {
-            "period": {"from": start.isoformat(), "to": end.isoformat()},
-            "service_area": area.name if area else None,
-            **audit_figures(scope),
-            "improvement": improvement_figures(scope),
-        }
-        text = json.dumps(report, indent=2, ensure_ascii=False)
-        if output:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+        report = build_report(custom(start, end), service_area=area)
+        fmt = options["format"]
+        if fmt == "json":
+            content = (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode()
+        elif fmt == "pdf":
+            content = pdf_bytes(report, draft_summary(report), report_charts(report))
         else:
-            sys.stdout.write(text + "\n")
+            response = exports.xlsx(report) if fmt == "xlsx" else exports.csv(report)
+            content = response.content
+        if output:
+            with open(output, "wb") as handle:
+                handle.write(content)
+        elif fmt in ("pdf", "xlsx"):
+            raise CommandError(f"--format {fmt} is binary: give --output FILE")
+        else:
+            sys.stdout.write(content.decode("utf-8-sig"))
