@@ -11,6 +11,7 @@ urlpatterns = [
     path("audits/", include("caseaudit.audits.urls")),
     path("improvement/", include("caseaudit.improvement.urls")),
     path("reports/", include("caseaudit.reporting.urls")),
+    path("learning/", include("caseaudit.learning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -132,3 +132,17 @@ def test_the_demo_has_open_improvement_plans_at_different_stages(seeded):
     assert ImprovementPlan.objects.filter(status="open").count() >= 3
     assert Stage.objects.filter(kind="meeting", completed_on__isnull=False).exists()
     assert Stage.objects.filter(kind="meeting", completed_on__isnull=True).exists()
+
+
+def test_the_demo_has_a_year_of_learning_and_source_000s_follow_up(seeded):
+    from caseaudit.learning.models import LearningEntry, RecommendationSource
+    from caseaudit.learning.selectors import source_results
+
+    assert LearningEntry.objects.count() >= 12
+    source = RecommendationSource.objects.get()
+    assert source_results(source)["counts"] == {
+        "Fully implemented": 2,
+        "Substantially implemented": 1,
+        "Partially implemented": 4,
+        "Not implemented": 4,
+    }

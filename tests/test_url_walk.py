@@ -78,6 +78,19 @@ PAGES = {
     "audits:reassign": {"public": False, "roles": QA_ONLY},
     "improvement:dashboard": {"public": False},
     "reporting:index": {"public": False, "roles": READERS},
+    "learning:index": {"public": False},
+    "learning:new": {"public": False, "roles": QA_ONLY},
+    "learning:show": {"public": False, "objects": "entries_learning", "allowed": "everyone"},
+    "learning:recommendations": {"public": False, "roles": READERS | {"recommendation_owner"}},
+    "learning:source_new": {"public": False, "roles": QA_ONLY},
+    "learning:source_show": {"public": False, "objects": "sources", "roles": READERS},
+    "learning:recommendation_new": {"public": False, "objects": "sources", "roles": QA_ONLY},
+    "learning:recommendation_show": {"public": False, "objects": "recommendations", "roles": READERS},
+    "learning:follow_up_new": {
+        "public": False,
+        "objects": "recommendations",
+        "roles": {"qa_admin", "head_of_service", "director"},
+    },
     "reporting:prepare": {"public": False, "post_only": True, "objects": "none"},
     "reporting:published_index": {"public": False, "roles": READERS},
     "reporting:published_show": {"public": False, "objects": "reports", "roles": QA_ONLY},
@@ -162,7 +175,30 @@ def world(council):
     draft = Report.objects.create(
         title="Draft", start=datetime.date(2026, 4, 1), end=datetime.date(2026, 6, 30), created_by=council["qa_admin"]
     )
+    from caseaudit.learning.models import LearningEntry, Recommendation, RecommendationSource
+
+    entry = LearningEntry.objects.create(
+        kind="briefing",
+        title="Plans",
+        happened_on=datetime.date(2026, 3, 2),
+        summary="x",
+        created_by=council["qa_admin"],
+    )
+    source = RecommendationSource.objects.create(
+        kind="inspection", title="Ofsted", reported_on=datetime.date(2026, 1, 5)
+    )
+    recommendation = Recommendation.objects.create(
+        source=source,
+        text="t",
+        agreed_action="a",
+        owner=council["service_manager"],
+        raised_on=datetime.date(2026, 1, 5),
+        due_on=datetime.date(2026, 6, 5),
+    )
     return {
+        "entries_learning": [entry],
+        "sources": [source],
+        "recommendations": [recommendation],
         "none": [None],
         "reports": [draft],
         "plans": [plan],
@@ -180,6 +216,8 @@ def allowed(rule: str, person, obj) -> bool:
     from caseaudit.audits.models import Audit
     from caseaudit.improvement import access as plan_access
 
+    if rule == "everyone":
+        return True
     if rule == "child_visible":
         return children_visible_to(person).filter(pk=obj.pk).exists()
     if rule == "action_owner":

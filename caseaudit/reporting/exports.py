@@ -50,6 +50,12 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         for m in report["improvement"]["service_manager_reviews_by_manager"]
     ]
     trend = [[t["month"], t["total"], t["good_or_better"], t["inadequate"]] for t in report["trend"]]
+    learning = [[e["date"], e["kind"], e["title"]] for e in report.get("learning", {}).get("entries", [])]
+    follow_up_labels = ["Fully implemented", "Substantially implemented", "Partially implemented", "Not implemented"]
+    recommendations = [
+        [r["source"], *[r["counts"][label] for label in follow_up_labels], r["not_started"]]
+        for r in report.get("recommendations", [])
+    ]
     return [
         ("Summary", ["Measure", "Value"], summary),
         ("Grades", ["Grade", "Audits", "%"], grades),
@@ -71,6 +77,8 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ("Timeliness", ["Stage", "On time", "Of", "%"], stages),
         ("Reviews by manager", ["Service manager", "On time", "Of", "%"], managers),
         ("Trend", ["Month", "Audits", "% Good or better", "% Inadequate"], trend),
+        ("Learning", ["Date", "Type", "Learning"], learning),
+        ("Recommendations", ["Report", *follow_up_labels, "Not started"], recommendations),
     ]
 
 

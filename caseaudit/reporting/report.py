@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 
 from caseaudit.audits.grades import Grade
 from caseaudit.audits.models import AuditKind
+from caseaudit.learning.selectors import learning_in_period, recommendation_statuses
 
 from .figures import Scope, audit_figures, improvement_figures, percent
 from .periods import Period, comparisons
@@ -73,6 +74,8 @@ def build_report(period: Period, *, service_area=None, team=None) -> dict:
         **figures,
         "improvement": improvement_figures(scope),
         "comparisons": compared,
+        "learning": learning_in_period(period.start, period.end),
+        "recommendations": recommendation_statuses(),
         "trend": monthly_trend(scope),
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }

@@ -71,4 +71,10 @@ def draft_summary(report: dict) -> str:
             f"({_pct(review['percent'])}) were completed within timescale; {report['improvement']['actions']['open']} "
             f"remedial actions were open at the end of the period, {report['improvement']['actions']['overdue']} overdue."
         )
+    learning = report.get("learning", {})
+    if learning.get("total"):
+        kinds = ", ".join(f"{n} {kind.lower()}" for kind, n in learning["by_kind"].items() if n)
+        paragraphs.append(
+            f"In response, the service completed {_n(learning['total'], 'learning activity', 'learning activities')} ({kinds})."
+        )
     return "\n\n".join(paragraphs)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "caseaudit.audits",
     "caseaudit.improvement",
     "caseaudit.reporting",
+    "caseaudit.learning",
     "caseaudit.accounts",
     "caseaudit.web",
 ]

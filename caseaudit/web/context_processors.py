@@ -28,6 +28,7 @@ def _navigation(person) -> list[dict]:
         )
     if person.has_role(*REPORT_ROLES):
         items.append({"href": reverse("reporting:index"), "text": "Reports", "sections": ["/reports/"]})
+    items.append({"href": reverse("learning:index"), "text": "Learning", "sections": ["/learning/"]})
     if person.has_role(Role.QA_ADMIN):
         items.append(
             {

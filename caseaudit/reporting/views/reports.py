@@ -1,13 +1,17 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import exports
 from ..access import allowed_scope, can_publish, require_reader
 from ..charts import report_charts
+from ..figures import percent
 from ..forms import PeriodForm, SummaryForm
 from ..models import Report, ReportStatus
 from ..periods import custom
@@ -24,6 +28,26 @@ def _export(request, report: dict, summary: str):
     if kind == "csv":
         return exports.csv(report)
     return None
+
+
+def learning_links(report: dict) -> list[dict]:
+    """From a practice area's poor grades, a QA lead opens a learning entry that cites the figures."""
+    links = []
+    for area, counts in report["sections"].items():
+        total = sum(counts.values())
+        weak = counts["Requires Improvement"] + counts["Inadequate"]
+        findings = (
+            f"{area}, {report['period']['label']}: {percent(weak, total)}% Requires Improvement or Inadequate "
+            f"({weak} of {total} judgements; {counts['Inadequate']} Inadequate)"
+        )
+        links.append(
+            {
+                "area": area,
+                "findings": findings,
+                "url": reverse("learning:new") + "?" + urlencode({"area": area, "findings": findings}),
+            }
+        )
+    return links
 
 
 def index(request):
@@ -51,6 +75,7 @@ def index(request):
             "charts": report_charts(report),
             "tables": exports.report_tables(report),
             "can_publish": can_publish(request.user),
+            "learning_links": learning_links(report) if can_publish(request.user) else [],
             "query": request.GET.urlencode(),
         },
     )

@@ -3,7 +3,9 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from caseaudit.improvement.models import Timescales
 from caseaudit.improvement.services.deadlines import run_deadlines
+from caseaudit.learning.services import recommendations_due
 
 
 class Command(BaseCommand):
@@ -18,9 +20,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = options["today"] or timezone.localdate()
         run = run_deadlines(today=today)
-        self.stdout.write(
-            f"{today:%Y-%m-%d}: {run.reminders} reminders, {run.escalations} escalations, "
-            f"{run.cover_notices} cover notices sent."
+        # Overdue recommendations join the same reminders and escalation.
+        recommendations = recommendations_due(
+            today=today, interval_working_days=Timescales.current().escalation_interval_working_days
         )
-        for line in run.details:
+        self.stdout.write(
+            f"{today:%Y-%m-%d}: {run.reminders + recommendations.reminders} reminders, "
+            f"{run.escalations + recommendations.escalations} escalations, {run.cover_notices} cover notices sent."
+        )
+        for line in run.details + recommendations.details:
             self.stdout.write(f"  {line}")

@@ -20,6 +20,9 @@ class Command(BaseCommand):
         logins = build_demo_council(today)
         build_demo_audits(today)
         build_demo_plans(today)
+        from caseaudit.learning.demo import build_demo_learning
+
+        build_demo_learning(today)
         from caseaudit.reporting.models import ReportSubscription
 
         if not ReportSubscription.objects.exists():

@@ -1,0 +1,95 @@
+"""A year of learning (source 004's kinds of activity) and source 000's follow-up: 2 Fully,
+1 Substantially, 4 Partially and 4 Not implemented."""
+
+from __future__ import annotations
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+
+from caseaudit.organisation.models import Person
+from caseaudit.organisation.roles import Role
+
+from .models import LearningEntry, Recommendation, RecommendationSource, SourceKind
+from .services import follow_up_record
+
+LEARNING = [
+    ("newsletter", "Principal Social Worker newsletter", ["Voice of the Child"]),
+    ("briefing", "Learning from complaints, feedback, disruptions and voice of the child", ["Voice of the Child"]),
+    ("briefing", "QAPP progress update (multi-agency practice)", ["Partnership Working"]),
+    ("briefing", "Learning from audits briefing", ["Quality of Plans", "Management Oversight"]),
+    ("briefing", "Assessment and analysis briefing", ["Assessment and Analysis"]),
+    ("briefing", "CPD and training briefing", []),
+    ("presentation", "Learning from practice: leadership event", ["Voice of the Child", "Strengths-based Practice"]),
+    ("guidance", "Guidance on managing emails and data breaches", []),
+    ("guidance", "What good looks like for social care contributions to EHCPs", ["Partnership Working"]),
+    ("guidance", "Updated transfer protocol for care leavers", ["Quality of Plans"]),
+    ("guidance", "Step-up and step-down procedure reviewed", ["Management Oversight"]),
+    (
+        "form_change",
+        "Strategy discussion record captures every agency's view of the child",
+        ["Partnership Working", "Voice of the Child"],
+    ),
+    ("form_change", "Section 47 record: rationale for a repeat child protection plan", ["Management Oversight"]),
+    ("form_change", "New case note type for distributing strategy discussion records", ["Partnership Working"]),
+    ("form_change", "Practitioner supervision record: learning and reflection from QA", ["Management Oversight"]),
+    ("training", "Writing SMART plans with families", ["Quality of Plans"]),
+    ("training", "Identity and culture in assessments", ["Embracing Diversity"]),
+    ("newsletter", "Principal Social Worker newsletter", ["Strengths-based Practice"]),
+]
+
+# Source 000's agreed actions, with the statuses its follow-up found.
+RECOMMENDATIONS = [
+    ("Keep the Departmental Response to Audits process up to date", "fully"),
+    ("Record where a full caseload review is not required, with the reason", "fully"),
+    ("Keep a monitoring spreadsheet of every stage of the process", "substantially"),
+    ("Follow cover arrangements when the Practice Lead is away for a day-three meeting", "partially"),
+    ("Make clear how managers proactively monitor cases found inadequate", "partially"),
+    ("Check the monitoring against the case management system regularly", "partially"),
+    ("Escalate deviations from or delays in the process quickly", "partially"),
+    ("Extend the process to Team Managers and Independent Reviewing Officers", "not_implemented"),
+    ("Reinstate monthly reporting of audit results to the Director", "not_implemented"),
+    ("Report adherence to the process so the Director can challenge", "not_implemented"),
+    ("Report inadequate cases formally each quarter", "not_implemented"),
+]
+
+
+def build_demo_learning(today: datetime.date) -> None:
+    if LearningEntry.objects.exists() or RecommendationSource.objects.exists():
+        return
+    qa_admin = Person.objects.get(email__startswith="qa-admin@")
+    head = Person.objects.filter(role_assignments__role=Role.HEAD_OF_SERVICE).order_by("pk").first()
+    owners = list(Person.objects.filter(role_assignments__role=Role.SERVICE_MANAGER).order_by("pk")) or [qa_admin]
+    with transaction.atomic():
+        for n, (kind, title, themes) in enumerate(LEARNING):
+            LearningEntry.objects.create(
+                kind=kind,
+                title=title,
+                happened_on=today - relativedelta(days=20 * n + 3),
+                themes=themes,
+                audience="Social care and safeguarding staff",
+                created_by=qa_admin,
+                summary=f"{title}. Shared with teams and discussed in team meetings and supervision.",
+            )
+        source = RecommendationSource.objects.create(
+            kind=SourceKind.INTERNAL_AUDIT,
+            title="Management response to quality assurance audits: follow-up",
+            reported_on=today - relativedelta(months=6),
+        )
+        for n, (text, status) in enumerate(RECOMMENDATIONS):
+            recommendation = Recommendation.objects.create(
+                source=source,
+                text=text,
+                agreed_action=text,
+                owner=owners[n % len(owners)],
+                raised_on=source.reported_on,
+                due_on=source.reported_on + relativedelta(months=3 + n % 4),
+            )
+            follow_up_record(
+                recommendation_id=recommendation.pk,
+                by=head or qa_admin,
+                status=status,
+                evidence="Seen at the follow-up review with the service.",
+                reviewed_on=today - relativedelta(months=1),
+            )

@@ -1,0 +1,41 @@
+"""Reads the learning pages and the period report share. No worker is ever named here."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, QuerySet
+
+from .models import FOLLOW_UP_STATUSES, LearningEntry, LearningKind, Recommendation, RecommendationSource, Status
+
+
+def learning_in_period(start: datetime.date, end: datetime.date) -> dict:
+    entries = LearningEntry.objects.filter(happened_on__gte=start, happened_on__lte=end)
+    counts = dict(entries.values_list("kind").annotate(n=Count("pk")).order_by())
+    return {
+        "total": sum(counts.values()),
+        "by_kind": {label: counts.get(value, 0) for value, label in LearningKind.choices},
+        "entries": [
+            {"date": e.happened_on.isoformat(), "kind": e.get_kind_display(), "title": e.title}
+            for e in entries.order_by("happened_on", "pk")
+        ],
+    }
+
+
+def source_results(source: RecommendationSource) -> dict:
+    """Source 000's table: how many recommendations are Fully, Substantially, Partially or Not implemented."""
+    counts = dict(source.recommendations.values_list("status").annotate(n=Count("pk")).order_by())
+    return {
+        "counts": {Status(s).label: counts.get(s, 0) for s in FOLLOW_UP_STATUSES},
+        "not_started": counts.get(Status.NOT_STARTED, 0),
+        "total": sum(counts.values()),
+    }
+
+
+def recommendation_statuses(sources: QuerySet[RecommendationSource] | None = None) -> list[dict]:
+    sources = sources if sources is not None else RecommendationSource.objects.all()
+    return [{"source": str(s), "reported_on": s.reported_on.isoformat(), **source_results(s)} for s in sources]
+
+
+def recommendations_for_list(source: RecommendationSource) -> QuerySet[Recommendation]:
+    return source.recommendations.select_related("owner").prefetch_related("follow_ups")

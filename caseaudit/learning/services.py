@@ -1,0 +1,96 @@
+"""Changes to learning entries and recommendations, and their reminders."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from caseaudit.organisation.models import Person
+
+from .models import FOLLOW_UP_STATUSES, FollowUp, Recommendation
+
+
+class LearningRuleError(Exception):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def follow_up_record(
+    *, recommendation_id: int, by: Person, status: str, evidence: str, reviewed_on: datetime.date
+) -> FollowUp:
+    """Record a follow-up; the history is kept and the recommendation shows the latest status."""
+    if status not in FOLLOW_UP_STATUSES:
+        raise LearningRuleError("Choose how far the recommendation has been implemented", field="status")
+    if not evidence.strip():
+        raise LearningRuleError("Describe the evidence seen at this follow-up", field="evidence")
+    with transaction.atomic():
+        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation_id)
+        follow_up = FollowUp.objects.create(
+            recommendation=recommendation,
+            reviewed_on=reviewed_on,
+            status=status,
+            evidence=evidence.strip(),
+            recorded_by=by,
+        )
+        latest = recommendation.follow_ups.order_by("-reviewed_on", "-pk").first()
+        recommendation.status = latest.status
+        recommendation.save(update_fields=["status"])
+    return follow_up
+
+
+@dataclass
+class RecommendationRun:
+    reminders: int = 0
+    escalations: int = 0
+    details: list[str] = field(default_factory=list)
+
+
+def recommendations_due(*, today: datetime.date, interval_working_days: int = 2) -> RecommendationRun:
+    """Overdue recommendations join the improvement process's reminders and escalation:
+    the owner is reminded the day before, then the owner's line is told one level per interval."""
+    from caseaudit.improvement.calendar import working_days_between
+    from caseaudit.improvement.services.messaging import send_once
+
+    run = RecommendationRun()
+    open_recommendations = Recommendation.objects.exclude(status="fully").select_related(
+        "owner__line_manager", "source"
+    )
+    for recommendation in open_recommendations.iterator(chunk_size=500):
+        link = settings.SITE_URL + reverse("learning:recommendation_show", args=[recommendation.pk])
+        key = f"recommendation:{recommendation.pk}:{recommendation.due_on.isoformat()}"
+        left = working_days_between(today, recommendation.due_on)
+        what = f"the recommendation from {recommendation.source}"
+        with transaction.atomic():
+            if 0 <= left <= 1 and send_once(
+                key=f"{key}:reminder",
+                recipient=recommendation.owner,
+                reason="Reminder: recommendation due",
+                subject=f"Reminder: {what} is due {recommendation.due_on:%d %B}",
+                body=f"{recommendation.agreed_action}\n\nDue by {recommendation.due_on:%d %B %Y}.\n{link}",
+            ):
+                run.reminders += 1
+            if left >= 0:
+                continue
+            line, current = [], recommendation.owner.line_manager
+            while current is not None and len(line) < 4 and current not in line:
+                line.append(current)
+                current = current.line_manager
+            level = min(len(line), 1 + (-left - 1) // max(1, interval_working_days))
+            for n in range(level):
+                if send_once(
+                    key=f"{key}:escalate:{n + 1}",
+                    recipient=line[n],
+                    reason=f"Escalation level {n + 1}: recommendation overdue",
+                    subject=f"Overdue: {what}",
+                    body=f"{recommendation.owner} owns this agreed action, due {recommendation.due_on:%d %B %Y}:\n"
+                    f"{recommendation.agreed_action}\n{link}",
+                ):
+                    run.escalations += 1
+                    run.details.append(f"Recommendation {recommendation.pk} escalated to {line[n]}")
+    return run

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import entries, recommendations
+
+app_name = "learning"
+
+urlpatterns = [
+    path("", entries.index, name="index"),
+    path("new", entries.new, name="new"),
+    path("<int:pk>/", entries.show, name="show"),
+    path("recommendations/", recommendations.index, name="recommendations"),
+    path("recommendations/sources/new", recommendations.source_new, name="source_new"),
+    path("recommendations/sources/<int:pk>/", recommendations.source_show, name="source_show"),
+    path("recommendations/sources/<int:pk>/new", recommendations.recommendation_new, name="recommendation_new"),
+    path("recommendations/<int:pk>/", recommendations.recommendation_show, name="recommendation_show"),
+    path("recommendations/<int:pk>/follow-up", recommendations.follow_up_new, name="follow_up_new"),
+]

@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from ..access import require_learning_editor
+from ..forms import LearningEntryForm
+from ..models import LearningEntry, LearningKind
+
+
+def index(request):
+    """Everyone may read the learning log: it names no worker."""
+    entries = LearningEntry.objects.all()
+    kind = request.GET.get("kind", "")
+    theme = request.GET.get("theme", "")
+    if kind in LearningKind.values:
+        entries = entries.filter(kind=kind)
+    if theme:
+        # Themes are a short JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
+        entries = [e for e in entries if theme in e.themes]
+    return render(
+        request,
+        "learning/index.html",
+        {
+            "entries": entries,
+            "kinds": LearningKind.choices,
+            "kind": kind,
+            "theme": theme,
+            "can_edit": request.user.has_role("qa_admin"),
+        },
+    )
+
+
+def show(request, pk: int):
+    entry = get_object_or_404(LearningEntry, pk=pk)
+    # Linked audits are described without the child's or the worker's name.
+    audits = entry.audits.select_related("team").order_by("audit_date")
+    return render(
+        request, "learning/show.html", {"entry": entry, "audits": audits, "programmes": entry.programmes.all()}
+    )
+
+
+def new(request):
+    require_learning_editor(request.user)
+    initial = {}
+    if "area" in request.GET:
+        initial = {"practice_areas": [request.GET["area"]], "prompted_by": request.GET.get("findings", "")}
+    form = LearningEntryForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entry = LearningEntry.objects.create(
+            kind=data["kind"],
+            title=data["title"],
+            happened_on=data["happened_on"],
+            audience=data["audience"],
+            summary=data["summary"],
+            link=data["link"],
+            attachment=data["attachment"] or "",
+            themes=form.themes(),
+            prompted_by=data["prompted_by"],
+            created_by=request.user,
+        )
+        messages.success(request, "Learning recorded")
+        return redirect("learning:show", pk=entry.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": "Record learning",
+            "submit_label": "Save",
+            "multipart": True,
+            "back_url": reverse("learning:index"),
+        },
+    )
