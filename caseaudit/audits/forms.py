@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 
 from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
-from caseaudit.web.forms import DATE_INPUT_FORMATS, GovukDateInput, GovukForm, GovukRadios
+from caseaudit.web.forms import GovukForm, GovukRadios, date_field
 
 from .grades import Answer as AnswerChoice
 from .grades import Grade
@@ -158,11 +159,8 @@ class ActivityForm(GovukForm):
         widget=GovukRadios,
         error_messages={"required": "Select what was done"},
     )
-    happened_on = forms.DateField(
-        label="Date",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date, like 27/03/2026"},
+    happened_on = date_field(
+        "Date", required_message="Enter the date", invalid_message="Enter a real date, like 27/03/2026"
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     family_words = forms.CharField(
@@ -218,6 +216,14 @@ class ReassignForm(GovukForm):
         return data
 
 
+def set_month_choices(field: forms.ChoiceField, today) -> None:
+    """Last month, this month and the next two: the months a programme is planned for."""
+    first = today.replace(day=1)
+    months = [first + relativedelta(months=n) for n in (-1, 0, 1, 2)]
+    field.choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
+    field.initial = first.isoformat()
+
+
 class ProgrammeForm(GovukForm):
     service_area = forms.ModelChoiceField(
         label="Service area", queryset=None, error_messages={"required": "Select a service area"}
@@ -226,14 +232,10 @@ class ProgrammeForm(GovukForm):
     tool = forms.ModelChoiceField(
         label="Audit tool", queryset=None, error_messages={"required": "Select an audit tool"}
     )
-    due_on = forms.DateField(
-        label="Audits due by",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={
-            "required": "Enter the date the audits are due",
-            "invalid": "Enter a real date, like 28/03/2026",
-        },
+    due_on = date_field(
+        "Audits due by",
+        required_message="Enter the date the audits are due",
+        invalid_message="Enter a real date, like 28/03/2026",
     )
     default_quota = forms.IntegerField(
         label="Files to audit per team",
@@ -246,8 +248,6 @@ class ProgrammeForm(GovukForm):
     )
 
     def __init__(self, *args, today, **kwargs):
-        from dateutil.relativedelta import relativedelta
-
         from caseaudit.organisation.models import ServiceArea
 
         from .models import AuditTool, ToolKind
@@ -255,10 +255,7 @@ class ProgrammeForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["service_area"].queryset = ServiceArea.objects.all()
         self.fields["tool"].queryset = AuditTool.objects.filter(kind=ToolKind.CASE_FILE)
-        first = today.replace(day=1)
-        months = [first + relativedelta(months=n) for n in (-1, 0, 1, 2)]
-        self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
-        self.fields["month"].initial = first.isoformat()
+        set_month_choices(self.fields["month"], today)
 
 
 class QuotasForm(GovukForm):
@@ -347,19 +344,13 @@ class ThemedProgrammeForm(GovukForm):
         },
     )
     month = forms.ChoiceField(label="Month", choices=(), error_messages={"required": "Select a month"})
-    due_on = forms.DateField(
-        label="Audits due by",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={
-            "required": "Enter the date the audits are due",
-            "invalid": "Enter a real date, like 28/03/2026",
-        },
+    due_on = date_field(
+        "Audits due by",
+        required_message="Enter the date the audits are due",
+        invalid_message="Enter a real date, like 28/03/2026",
     )
 
     def __init__(self, *args, today, **kwargs):
-        from dateutil.relativedelta import relativedelta
-
         from caseaudit.organisation.models import LegalStatus, ServiceArea
 
         from .models import AuditTool, ToolKind
@@ -368,7 +359,4 @@ class ThemedProgrammeForm(GovukForm):
         self.fields["tool"].queryset = AuditTool.objects.filter(kind=ToolKind.THEMED)
         self.fields["service_area"].queryset = ServiceArea.objects.all()
         self.fields["legal_status"].choices = [("", "Any legal status"), *LegalStatus.choices]
-        first = today.replace(day=1)
-        months = [first + relativedelta(months=n) for n in (-1, 0, 1, 2)]
-        self.fields["month"].choices = [(m.isoformat(), f"{m:%B %Y}") for m in months]
-        self.fields["month"].initial = first.isoformat()
+        set_month_choices(self.fields["month"], today)

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from caseaudit.organisation.models import Person, ServiceArea, Team
 from caseaudit.organisation.roles import Role
-from caseaudit.web.forms import DATE_INPUT_FORMATS, GovukDateInput, GovukForm, GovukRadios
+from caseaudit.web.forms import GovukForm, GovukRadios, date_field
 
 from .models import CaseloadDecision, ResponsibleRole
 from .selectors import DASHBOARD_STAGES, StageKind
@@ -25,17 +25,8 @@ class DashboardFilterForm(GovukForm):
     )
 
 
-def date_field(label: str, required_message: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"required": required_message, "invalid": "Enter a real date, like 27/03/2026"},
-    )
-
-
 class MeetingForm(GovukForm):
-    held_on = date_field("Date of the meeting", "Enter the date of the meeting")
+    held_on = date_field("Date of the meeting", required_message="Enter the date of the meeting")
     attendees = forms.CharField(
         label="Who attended",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -53,13 +44,7 @@ class ActionForm(GovukForm):
     owner = forms.ModelChoiceField(
         label="Owner", queryset=Person.objects.filter(is_active=True), required=False, empty_label="Choose an owner"
     )
-    due_on = forms.DateField(
-        label="Due by",
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"invalid": "Enter a real date, like 27/03/2026"},
-    )
+    due_on = date_field("Due by", invalid_message="Enter a real date, like 27/03/2026", required=False)
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from caseaudit.audits.services.tools import standard_tools_ensure
 from caseaudit.organisation.models import Person
-from caseaudit.web.forms import DATE_INPUT_FORMATS, GovukCheckboxes, GovukDateInput, GovukForm, GovukRadios
+from caseaudit.web.forms import GovukCheckboxes, GovukForm, GovukRadios, date_field
 
 from .models import FOLLOW_UP_STATUSES, LearningKind, SourceKind, Status
 from .validators import validate_attachment
@@ -22,12 +22,7 @@ class LearningEntryForm(GovukForm):
         error_messages={"required": "Choose the type of learning"},
     )
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
-    happened_on = forms.DateField(
-        label="Date",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
-    )
+    happened_on = date_field("Date", required_message="Enter the date", invalid_message="Enter a real date")
     audience = forms.CharField(
         max_length=200, required=False, help_text="For example, all social workers in Children in Care"
     )
@@ -77,11 +72,8 @@ class SourceForm(GovukForm):
         error_messages={"required": "Choose where the recommendations come from"},
     )
     title = forms.CharField(max_length=200, error_messages={"required": "Enter the report's title"})
-    reported_on = forms.DateField(
-        label="Date of the report",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"required": "Enter the report's date", "invalid": "Enter a real date"},
+    reported_on = date_field(
+        "Date of the report", required_message="Enter the report's date", invalid_message="Enter a real date"
     )
 
 
@@ -99,18 +91,10 @@ class RecommendationForm(GovukForm):
     owner = forms.ModelChoiceField(
         queryset=Person.objects.filter(is_active=True), error_messages={"required": "Choose the owner"}
     )
-    raised_on = forms.DateField(
-        label="Date agreed",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"required": "Enter the date it was agreed", "invalid": "Enter a real date"},
+    raised_on = date_field(
+        "Date agreed", required_message="Enter the date it was agreed", invalid_message="Enter a real date"
     )
-    due_on = forms.DateField(
-        label="Due by",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"required": "Enter the due date", "invalid": "Enter a real date"},
-    )
+    due_on = date_field("Due by", required_message="Enter the due date", invalid_message="Enter a real date")
 
     def clean(self):
         data = super().clean()
@@ -131,11 +115,8 @@ class FollowUpForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Describe the evidence seen at this follow-up"},
     )
-    reviewed_on = forms.DateField(
-        label="Date of the follow-up",
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"required": "Enter the date of the follow-up", "invalid": "Enter a real date"},
+    reviewed_on = date_field(
+        "Date of the follow-up", required_message="Enter the date of the follow-up", invalid_message="Enter a real date"
     )
 
     def __init__(self, *args, **kwargs):

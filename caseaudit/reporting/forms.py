@@ -3,7 +3,7 @@ import datetime
 from django import forms
 
 from caseaudit.organisation.models import ServiceArea, Team
-from caseaudit.web.forms import DATE_INPUT_FORMATS, GovukDateInput, GovukForm, GovukRadios
+from caseaudit.web.forms import GovukForm, GovukRadios, date_field
 
 from . import periods
 
@@ -15,27 +15,9 @@ class PeriodForm(GovukForm):
         initial="quarter",
         choices=[("month", "Month"), ("quarter", "Quarter"), ("year", "Financial year"), ("custom", "Dates I choose")],
     )
-    day = forms.DateField(
-        label="Any date in the month, quarter or year",
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"invalid": "Enter a real date"},
-    )
-    start = forms.DateField(
-        label="From",
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"invalid": "Enter a real date for the start"},
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=GovukDateInput,
-        error_messages={"invalid": "Enter a real date for the end"},
-    )
+    day = date_field("Any date in the month, quarter or year", invalid_message="Enter a real date", required=False)
+    start = date_field("From", invalid_message="Enter a real date for the start", required=False)
+    end = date_field("To", invalid_message="Enter a real date for the end", required=False)
     service_area = forms.ModelChoiceField(
         queryset=ServiceArea.objects.all(), required=False, empty_label="Whole council"
     )

@@ -84,6 +84,18 @@ class GovukDateInput(forms.DateInput):
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"]
 
 
+def date_field(
+    label: str, *, required_message: str = "", invalid_message: str = "Enter a real date, like 27/03/2026", **kwargs
+) -> forms.DateField:
+    """A GOV.UK date field that accepts ISO and UK day/month/year dates, with GOV.UK-worded errors."""
+    messages = {"invalid": invalid_message}
+    if required_message:
+        messages["required"] = required_message
+    return forms.DateField(
+        label=label, input_formats=DATE_INPUT_FORMATS, widget=GovukDateInput, error_messages=messages, **kwargs
+    )
+
+
 def error_anchor(bound_field) -> str:
     """Where an error summary link should land: the first radio or checkbox of a group."""
     if getattr(bound_field.field.widget, "use_fieldset", False) and bound_field.widget_type != "checkbox":
