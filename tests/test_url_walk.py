@@ -172,7 +172,7 @@ def world(council):
     assert ImprovementPlan.objects.count() == 1
     from caseaudit.reporting.models import Report
 
-    draft = Report.objects.create(
+    draft_report = Report.objects.create(
         title="Draft", start=datetime.date(2026, 4, 1), end=datetime.date(2026, 6, 30), created_by=council["qa_admin"]
     )
     from caseaudit.learning.models import LearningEntry, Recommendation, RecommendationSource
@@ -200,7 +200,7 @@ def world(council):
         "sources": [source],
         "recommendations": [recommendation],
         "none": [None],
-        "reports": [draft],
+        "reports": [draft_report],
         "plans": [plan],
         "actions": list(plan.actions.all()),
         "children": list(council.children.values()),
@@ -229,6 +229,7 @@ def allowed(rule: str, person, obj) -> bool:
         if rule == "caseload_open":
             return visible and obj.stages.filter(kind="caseload_review", completed_on__isnull=True).exists()
         return visible
+    assert isinstance(obj, Audit), f"{rule} is a rule about audits, not {obj!r}"
     obj = Audit.objects.select_related("team").get(pk=obj.pk)
     if rule == "audit_visible":
         return audit_access.audits_visible_to(person).filter(pk=obj.pk).exists()

@@ -104,9 +104,7 @@ def run_deadlines(*, today: datetime.date) -> DeadlineRun:
     for stage in stages.iterator(chunk_size=500):
         with transaction.atomic():
             if stage.kind == StageKind.MEETING:
-                before = stage.plan.messages.count()
-                check_meeting_cover(plan=stage.plan)
-                run.cover_notices += stage.plan.messages.count() - before
+                run.cover_notices += check_meeting_cover(plan=stage.plan)
             _remind_and_escalate(
                 run,
                 key=f"stage:{stage.pk}:{stage.due_on.isoformat()}",

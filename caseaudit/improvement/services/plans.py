@@ -147,35 +147,38 @@ def _notify_opened(plan: ImprovementPlan) -> None:
         )
 
 
-def check_meeting_cover(*, plan: ImprovementPlan) -> None:
+def check_meeting_cover(*, plan: ImprovementPlan) -> int:
     """If the practice lead is away on the meeting's due date, tell the named cover;
-    with no cover, tell the service manager that nobody covers."""
+    with no cover, tell the service manager that nobody covers. Returns how many messages this call sent."""
     meeting = plan.stages.get(kind=StageKind.MEETING)
     if meeting.is_done:
-        return
+        return 0
     lead, chair, absent = practice_lead_for(plan, meeting.due_on)
     if not absent:
-        return
+        return 0
     if chair is not None:
-        send_once(
-            key=f"stage:{meeting.pk}:cover",
-            recipient=chair,
-            plan=plan,
-            reason="Covering the practice lead",
-            subject=f"Please chair the day-three meeting for case {plan.child.case_id}",
-            body=f"{lead} is away on {meeting.due_on:%d %B %Y}; you are their named cover.\n{plan_link(plan)}",
-        )
-    else:
-        for manager in area_people(plan, Role.SERVICE_MANAGER):
+        return int(
             send_once(
-                key=f"stage:{meeting.pk}:no-cover",
-                recipient=manager,
+                key=f"stage:{meeting.pk}:cover",
+                recipient=chair,
                 plan=plan,
-                reason="Practice lead absent with no cover",
-                subject=f"Nobody covers the day-three meeting for case {plan.child.case_id}",
-                body=f"{lead} is away on {meeting.due_on:%d %B %Y} and no cover is recorded. "
-                f"Please arrange someone to chair the meeting.\n{plan_link(plan)}",
+                reason="Covering the practice lead",
+                subject=f"Please chair the day-three meeting for case {plan.child.case_id}",
+                body=f"{lead} is away on {meeting.due_on:%d %B %Y}; you are their named cover.\n{plan_link(plan)}",
             )
+        )
+    sent = 0
+    for manager in area_people(plan, Role.SERVICE_MANAGER):
+        sent += send_once(
+            key=f"stage:{meeting.pk}:no-cover",
+            recipient=manager,
+            plan=plan,
+            reason="Practice lead absent with no cover",
+            subject=f"Nobody covers the day-three meeting for case {plan.child.case_id}",
+            body=f"{lead} is away on {meeting.due_on:%d %B %Y} and no cover is recorded. "
+            f"Please arrange someone to chair the meeting.\n{plan_link(plan)}",
+        )
+    return sent
 
 
 def _locked(plan_id: int) -> ImprovementPlan:
