@@ -81,6 +81,7 @@ PAGES = {
     "learning:index": {"public": False},
     "learning:new": {"public": False, "roles": QA_ONLY},
     "learning:show": {"public": False, "objects": "entries_learning", "allowed": "everyone"},
+    "learning:attachment": {"public": False, "objects": "entries_learning", "allowed": "everyone"},
     "learning:recommendations": {"public": False, "roles": READERS | {"recommendation_owner"}},
     "learning:source_new": {"public": False, "roles": QA_ONLY},
     "learning:source_show": {"public": False, "objects": "sources", "roles": READERS},
@@ -184,6 +185,9 @@ def world(council):
         summary="x",
         created_by=council["qa_admin"],
     )
+    from django.core.files.base import ContentFile
+
+    entry.attachment.save("briefing.pdf", ContentFile(b"%PDF-1.7 demo"), save=True)
     source = RecommendationSource.objects.create(
         kind="inspection", title="Ofsted", reported_on=datetime.date(2026, 1, 5)
     )

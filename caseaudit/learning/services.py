@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from caseaudit.organisation.models import Person
 
@@ -29,8 +30,12 @@ def follow_up_record(
         raise LearningRuleError("Choose how far the recommendation has been implemented", field="status")
     if not evidence.strip():
         raise LearningRuleError("Describe the evidence seen at this follow-up", field="evidence")
+    if reviewed_on > timezone.localdate():
+        raise LearningRuleError("The date of the follow-up cannot be in the future", field="reviewed_on")
     with transaction.atomic():
         recommendation = Recommendation.objects.select_for_update().get(pk=recommendation_id)
+        if reviewed_on < recommendation.raised_on:
+            raise LearningRuleError("The follow-up cannot be before the recommendation was agreed", field="reviewed_on")
         follow_up = FollowUp.objects.create(
             recommendation=recommendation,
             reviewed_on=reviewed_on,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", entries.index, name="index"),
     path("new", entries.new, name="new"),
     path("<int:pk>/", entries.show, name="show"),
+    path("<int:pk>/document", entries.attachment, name="attachment"),
     path("recommendations/", recommendations.index, name="recommendations"),
     path("recommendations/sources/new", recommendations.source_new, name="source_new"),
     path("recommendations/sources/<int:pk>/", recommendations.source_show, name="source_show"),

@@ -19,3 +19,4 @@ STATIC_ROOT = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so two runs at once do not share (and delete) it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-caseaudit-{os.getpid()}.sqlite3")}  # noqa: F405
+MEDIA_ROOT = VAR_DIR / f"test-uploads-{os.getpid()}"  # noqa: F405

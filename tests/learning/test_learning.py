@@ -231,3 +231,26 @@ def test_the_report_offers_to_turn_a_practice_areas_figures_into_learning(client
     body = client.get("/reports/", {"kind": "quarter", "day": "2026-05-15"}).content.decode()
     assert "Voice of the Child, Q1 2026/27" in body and "100.0% Requires Improvement or Inadequate" in body
     assert "/learning/new?area=Voice+of+the+Child&amp;findings=" in body
+
+
+def test_a_follow_up_cannot_be_dated_in_the_future_or_before_the_recommendation(source, council):
+    rec = recommendation(source, council)
+    with pytest.raises(LearningRuleError, match="future"):
+        follow_up_record(
+            recommendation_id=rec.pk, by=council["qa_admin"], status="fully", evidence="x", reviewed_on=D(2099, 1, 1)
+        )
+    with pytest.raises(LearningRuleError, match="before the recommendation was agreed"):
+        follow_up_record(
+            recommendation_id=rec.pk, by=council["qa_admin"], status="fully", evidence="x", reviewed_on=D(2025, 12, 1)
+        )
+
+
+def test_the_document_can_be_downloaded_from_its_entry(client, council, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(council["qa_admin"])
+    client.post("/learning/new", {**entry_data(), "attachment": SimpleUploadedFile("briefing.pdf", b"%PDF-1.7 body")})
+    entry = LearningEntry.objects.get()
+    client.force_login(council["colleague"])
+    assert f"/learning/{entry.pk}/document" in client.get(f"/learning/{entry.pk}/").content.decode()
+    response = client.get(f"/learning/{entry.pk}/document")
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 body"

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -71,4 +72,14 @@ def new(request):
             "multipart": True,
             "back_url": reverse("learning:index"),
         },
+    )
+
+
+def attachment(request, pk: int):
+    """The entry's document, for anyone who may read the learning log."""
+    entry = get_object_or_404(LearningEntry, pk=pk)
+    if not entry.attachment:
+        raise Http404
+    return FileResponse(
+        entry.attachment.open("rb"), as_attachment=True, filename=entry.attachment.name.rsplit("/", 1)[-1]
     )

@@ -36,6 +36,8 @@ def learning_links(report: dict) -> list[dict]:
     for area, counts in report["sections"].items():
         total = sum(counts.values())
         weak = counts["Requires Improvement"] + counts["Inadequate"]
+        if not weak:
+            continue  # nothing poor to learn from in this area
         findings = (
             f"{area}, {report['period']['label']}: {percent(weak, total)}% Requires Improvement or Inadequate "
             f"({weak} of {total} judgements; {counts['Inadequate']} Inadequate)"
