@@ -7,7 +7,7 @@ CSS := caseaudit/static/caseaudit/caseaudit.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint assets serve clean
+.PHONY: run test install lint assets serve clean bench
 
 run: install
 	mkdir -p var/static
@@ -30,6 +30,10 @@ test: $(VENV)/.installed-dev assets
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+
+# The period report on PostgreSQL at 100,000 and 1,000,000 audits (bench/README.md).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/report_bench.py
 
 install: $(VENV)/.installed assets
 
