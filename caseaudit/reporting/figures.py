@@ -6,7 +6,8 @@ Definitions (a successor will be asked about these in front of Ofsted):
 - `audits.total` is case file audits: new audits plus re-audits. Grade counts
   and percentages are over that total. Themed audits are counted separately
   (`audits.themed` themed audits covering `themed_children` children).
-- `activities` counts the pieces of audit activity recorded on those audits.
+- `activities` counts the pieces of audit activity recorded on the case file
+  audits (new and re-audits); themed audits' activity is not included.
 - `repeat_inadequate` is a re-audit graded Inadequate whose earlier audit was
   also Inadequate; its percentage is of all audits in the period.
 - Percentages have one decimal place, rounded half up; 0 when there is nothing
@@ -135,13 +136,19 @@ def improvement_figures(scope: Scope) -> dict:
         plans = plans.filter(team_id=scope.team_id)
     due = Q(due_on__lte=scope.end) | Q(completed_on__isnull=False)
     on_time = Q(completed_on__isnull=False, completed_on__lte=F("due_on"))
+    kinds = [StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT]
+    # One grouped query for every stage kind.
+    counted = {
+        row["kind"]: row
+        for row in Stage.objects.filter(plan__in=plans, kind__in=kinds)
+        .filter(due)
+        .values("kind")
+        .annotate(counted=Count("pk"), on_time=Count("pk", filter=on_time))
+        .order_by()
+    }
     stages = {}
-    for kind in (StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT):
-        row = (
-            Stage.objects.filter(plan__in=plans, kind=kind)
-            .filter(due)
-            .aggregate(counted=Count("pk"), on_time=Count("pk", filter=on_time))
-        )
+    for kind in kinds:
+        row = counted.get(kind, {"counted": 0, "on_time": 0})
         stages[StageKind(kind).label] = {
             "on_time": row["on_time"],
             "of": row["counted"],
@@ -161,15 +168,14 @@ def improvement_figures(scope: Scope) -> dict:
     ]
     open_at_end = Q(created_on__lte=scope.end) & (Q(completed_on__isnull=True) | Q(completed_on__gt=scope.end))
     # Actions open at the period's end, whenever their plan opened.
-    all_plans = ImprovementPlan.objects.all()
+    actions = RemedialAction.objects.all()
+    # Filter by plan only for an area or team: for the whole council the join is wasted work.
     if scope.service_area_id:
-        all_plans = all_plans.filter(team__service_area_id=scope.service_area_id)
+        actions = actions.filter(plan__team__service_area_id=scope.service_area_id)
     if scope.team_id:
-        all_plans = all_plans.filter(team_id=scope.team_id)
-    actions = (
-        RemedialAction.objects.filter(plan__in=all_plans)
-        .filter(open_at_end)
-        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=scope.end)))
+        actions = actions.filter(plan__team_id=scope.team_id)
+    actions = actions.filter(open_at_end).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=scope.end))
     )
     return {
         "plans_opened": plans.count(),
