@@ -82,10 +82,7 @@ def recommendations_due(*, today: datetime.date, interval_working_days: int = 2)
                 run.reminders += 1
             if left >= 0:
                 continue
-            line, current = [], recommendation.owner.line_manager
-            while current is not None and len(line) < 4 and current not in line:
-                line.append(current)
-                current = current.line_manager
+            line = recommendation.owner.managers_above(4)
             level = min(len(line), 1 + (-left - 1) // max(1, interval_working_days))
             for n in range(level):
                 if send_once(

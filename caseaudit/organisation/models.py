@@ -132,6 +132,18 @@ class Person(AbstractBaseUser):
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_staff
 
+    def managers_above(self, levels: int = 4) -> list[Person]:
+        """Line manager, their manager, and so on up to `levels` (escalation goes this way).
+        Stops at a loop in the data rather than going round it."""
+        line: list[Person] = []
+        seen = {self.pk}
+        current = self.line_manager
+        while current is not None and current.pk not in seen and len(line) < levels:
+            line.append(current)
+            seen.add(current.pk)
+            current = current.line_manager
+        return line
+
     def cover_on(self, day: datetime.date) -> Person | None:
         """Who covers for this person on `day`, or None if they are not absent or nobody does."""
         absence = self.absences.filter(starts_on__lte=day, ends_on__gte=day).select_related("cover").first()

@@ -30,15 +30,10 @@ def practice_lead_for(plan: ImprovementPlan, day: datetime.date) -> tuple[Person
 
 def management_line(plan: ImprovementPlan) -> list[Person]:
     """Team manager, service manager, head of service, director: who escalations go to, in order."""
-    line: list[Person] = []
-    start = plan.responsible
-    current = start.line_manager if start else plan.team.manager
-    seen = {start.pk} if start else set()
-    while current is not None and current.pk not in seen and len(line) < 4:
-        line.append(current)
-        seen.add(current.pk)
-        current = current.line_manager
-    return line
+    if plan.responsible is not None:
+        return plan.responsible.managers_above(4)
+    manager = plan.team.manager
+    return [manager, *manager.managers_above(3)] if manager else []
 
 
 def head_of_service(plan: ImprovementPlan) -> Person | None:
