@@ -54,9 +54,15 @@ def monthly_trend(scope: Scope, months: int = 12) -> list[dict]:
 def build_report(period: Period, *, service_area=None, team=None) -> dict:
     scope = Scope(period.start, period.end, service_area.pk if service_area else None, team.pk if team else None)
     figures = audit_figures(scope)
+    # Comparison periods often coincide (for a financial year, the previous period and the last
+    # year-end are the same year, and the year to date is the period itself): compute each once.
+    computed = {scope: figures}
     compared = {}
     for key, other in comparisons(period).items():
-        other_figures = audit_figures(Scope(other.start, other.end, scope.service_area_id, scope.team_id))
+        other_scope = Scope(other.start, other.end, scope.service_area_id, scope.team_id)
+        if other_scope not in computed:
+            computed[other_scope] = audit_figures(other_scope)
+        other_figures = computed[other_scope]
         compared[key] = {
             "label": other.label,
             "from": other.start.isoformat(),
