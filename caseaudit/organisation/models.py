@@ -199,6 +199,8 @@ class LegalStatus(models.TextChoices):
     CHILD_PROTECTION = "child_protection", "Child protection"
     LOOKED_AFTER = "looked_after", "Child looked after"
     CARE_LEAVER = "care_leaver", "Care leaver"
+    # Children first known from a historic audit import, until a case extract says more.
+    NOT_RECORDED = "not_recorded", "Not recorded"
 
 
 class Child(models.Model):
@@ -206,7 +208,8 @@ class Child(models.Model):
 
     case_id = models.CharField("case system ID", max_length=40, unique=True)
     name = models.CharField(max_length=150)
-    date_of_birth = models.DateField()
+    # Blank only for children first known from a historic audit import.
+    date_of_birth = models.DateField(null=True, blank=True)
     legal_status = models.CharField(max_length=32, choices=LegalStatus.choices)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="children")
     allocated_worker = models.ForeignKey(

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "caseaudit.improvement",
     "caseaudit.reporting",
     "caseaudit.learning",
+    "caseaudit.imports",
     "caseaudit.accounts",
     "caseaudit.web",
 ]
@@ -169,3 +170,11 @@ LOGGING = {
     # WeasyPrint warns about every SVG presentation attribute it reads its own way.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# Imports: the largest file accepted, and how far an XLSX (a zip) may expand when opened.
+CASEAUDIT_IMPORT_MAX_BYTES = env_int("CASEAUDIT_IMPORT_MAX_MB", 50) * 1024 * 1024
+CASEAUDIT_IMPORT_MAX_INFLATED_BYTES = env_int("CASEAUDIT_IMPORT_MAX_INFLATED_MB", 400) * 1024 * 1024
+# Uploads larger than this go to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The web page checks imports in a background thread and shows progress; tests run them inline.
+CASEAUDIT_IMPORT_IN_BACKGROUND = env_bool("CASEAUDIT_IMPORT_IN_BACKGROUND", True)

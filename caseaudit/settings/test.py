@@ -20,3 +20,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so two runs at once do not share (and delete) it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-caseaudit-{os.getpid()}.sqlite3")}  # noqa: F405
 MEDIA_ROOT = VAR_DIR / f"test-uploads-{os.getpid()}"  # noqa: F405
+CASEAUDIT_IMPORT_IN_BACKGROUND = False

@@ -1,0 +1,374 @@
+"""Case extract import: children with their team, worker, legal status and dates.
+
+Every row is checked before anything is written; a file with any bad row
+writes nothing. Rows that match what CaseAudit already holds change nothing,
+so importing the same file twice is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from caseaudit.improvement.models import StageKind
+from caseaudit.organisation.models import Child, LegalStatus, Person, ServiceArea, Team
+
+from ..models import CaseEvent, CaseField, ImportKind, ImportRun, MappingProfile
+from ..profiles import COMMON_STATUSES, matches
+from ..tables import ImportResult, RowError, RowProblem, Table, normalise_header, parse_date, shorten
+from .columns import header_index, locate
+from .record import record_run
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 2000
+
+EVENT_FIELDS = {
+    CaseField.MEETING_DATE: StageKind.MEETING,
+    CaseField.SM_REVIEW_DATE: StageKind.SM_REVIEW,
+    CaseField.CASELOAD_REVIEW_DATE: StageKind.CASELOAD_REVIEW,
+}
+LABELS = dict(CaseField.choices)
+CHILD_FIELDS = ("name", "date_of_birth", "legal_status", "team_id", "allocated_worker_id", "opened_on", "closed_on")
+
+
+@dataclass
+class CaseRow:
+    line: int
+    case_id: str
+    values: dict  # Child field -> value, only for columns the file has
+    events: dict[str, datetime.date]
+    new_team: tuple[str, str] | None = None  # (service area, team) to create
+
+
+def choose_profile(headers: list[str], profile: MappingProfile | None) -> MappingProfile | None:
+    """The profile asked for, or the first one (saved ones before shipped ones) whose headings the file has."""
+    if profile is not None:
+        return profile
+    for saved in MappingProfile.objects.order_by("builtin", "name"):
+        if matches(saved.columns, headers):
+            return saved
+    return None
+
+
+class _Lookups:
+    """Everything a row is checked against, read once for the whole file."""
+
+    def __init__(self, profile: MappingProfile):
+        self.statuses = {normalise_header(value): value for value in LegalStatus.values}
+        self.statuses.update({normalise_header(label): value for value, label in LegalStatus.choices})
+        self.statuses.update({normalise_header(k): v for k, v in COMMON_STATUSES.items()})
+        self.statuses.update({normalise_header(k): v for k, v in profile.legal_statuses.items()})
+        self.areas = {normalise_header(name): pk for pk, name in ServiceArea.objects.values_list("pk", "name")}
+        self.teams: dict[str, list[tuple[int, int]]] = {}  # team name -> [(team id, area id)]
+        for pk, name, area_id in Team.objects.values_list("pk", "name", "service_area_id"):
+            self.teams.setdefault(normalise_header(name), []).append((pk, area_id))
+        self.people_by_email: dict[str, int] = {}
+        self.people_by_name: dict[str, list[int]] = {}
+        for pk, email, name in Person.objects.filter(is_active=True).values_list("pk", "email", "full_name"):
+            self.people_by_email[email.lower()] = pk
+            self.people_by_name.setdefault(normalise_header(name), []).append(pk)
+
+
+def _cell(cells: list[str], columns: dict[str, int], field: str) -> str | None:
+    """The cell's text, or None when the file has no such column."""
+    position = columns.get(field)
+    if position is None:
+        return None
+    return cells[position].strip() if position < len(cells) else ""
+
+
+def _team(lookups: _Lookups, team: str, area: str | None) -> tuple[int | None, tuple[str, str] | None]:
+    candidates = lookups.teams.get(normalise_header(team), [])
+    if area:
+        area_id = lookups.areas.get(normalise_header(area))
+        in_area = [pk for pk, a in candidates if a == area_id]
+        if in_area:
+            return in_area[0], None
+        return None, (area, team)
+    if len(candidates) == 1:
+        return candidates[0][0], None
+    if candidates:
+        raise RowProblem(f"more than one service area has a team called '{shorten(team)}': add a service area column")
+    raise RowProblem(f"'{shorten(team)}' is not a team in CaseAudit: add a service area column to create it")
+
+
+def _worker(lookups: _Lookups, text: str) -> int | None:
+    if "@" in text:
+        pk = lookups.people_by_email.get(text.lower())
+        if pk is None:
+            raise RowProblem(f"no active CaseAudit user has the email '{shorten(text)}'")
+        return pk
+    found = lookups.people_by_name.get(normalise_header(text), [])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise RowProblem(f"more than one CaseAudit user is called '{shorten(text)}': use their email address")
+    raise RowProblem(f"'{shorten(text)}' is not a CaseAudit user")
+
+
+def _check_row(
+    line: int, cells: list[str], columns: dict[str, int], lookups: _Lookups, today: datetime.date, result: ImportResult
+) -> CaseRow | None:
+    errors: list[RowError] = []
+
+    def problem(field: str, reason: str) -> None:
+        errors.append(RowError(line, LABELS[field], reason))
+
+    case_id = _cell(cells, columns, CaseField.CASE_ID) or ""
+    if not case_id:
+        problem(CaseField.CASE_ID, "the case ID is empty")
+    elif len(case_id) > 40:
+        problem(CaseField.CASE_ID, "the case ID is longer than 40 characters")
+    values: dict = {}
+    events: dict[str, datetime.date] = {}
+    new_team = None
+
+    name = _cell(cells, columns, CaseField.NAME)
+    if name is None:
+        first = _cell(cells, columns, CaseField.FIRST_NAME)
+        last = _cell(cells, columns, CaseField.LAST_NAME)
+        if first is not None or last is not None:
+            name = " ".join(part for part in (first, last) if part)
+    if name:
+        if len(name) > 150:
+            problem(CaseField.NAME, "the name is longer than 150 characters")
+        values["name"] = name
+
+    status = _cell(cells, columns, CaseField.LEGAL_STATUS) or ""
+    legal_status = lookups.statuses.get(normalise_header(status))
+    if legal_status is None:
+        problem(CaseField.LEGAL_STATUS, f"'{shorten(status)}' is not a legal status CaseAudit knows")
+    else:
+        values["legal_status"] = legal_status
+
+    team = _cell(cells, columns, CaseField.TEAM) or ""
+    if not team:
+        problem(CaseField.TEAM, "the team is empty")
+    else:
+        try:
+            team_id, new_team = _team(lookups, team, _cell(cells, columns, CaseField.SERVICE_AREA))
+            if team_id:
+                values["team_id"] = team_id
+        except RowProblem as exc:
+            problem(CaseField.TEAM, str(exc))
+
+    worker = _cell(cells, columns, CaseField.ALLOCATED_WORKER)
+    if worker == "":
+        values["allocated_worker_id"] = None
+    elif worker is not None:
+        try:
+            values["allocated_worker_id"] = _worker(lookups, worker)
+        except RowProblem as exc:
+            # The child is still imported: workers outside CaseAudit are common and not an error in the data.
+            result.warnings.append(RowError(line, LABELS[CaseField.ALLOCATED_WORKER], f"{exc}; worker left as it was"))
+
+    dates = {
+        CaseField.DATE_OF_BIRTH: "date_of_birth",
+        CaseField.OPENED_ON: "opened_on",
+        CaseField.CLOSED_ON: "closed_on",
+    }
+    for field, attribute in dates.items():
+        text = _cell(cells, columns, field)
+        if text is None:
+            continue
+        if not text:
+            if field == CaseField.CLOSED_ON:
+                values["closed_on"] = None
+            continue
+        try:
+            day = parse_date(text)
+        except RowProblem as exc:
+            problem(field, str(exc))
+            continue
+        if day > today:
+            problem(field, f"{day:%d/%m/%Y} is in the future")
+            continue
+        values[attribute] = day
+    if values.get("closed_on") and values.get("opened_on") and values["closed_on"] < values["opened_on"]:
+        problem(CaseField.CLOSED_ON, "the case closes before it opens")
+
+    for field, kind in EVENT_FIELDS.items():
+        text = _cell(cells, columns, field)
+        if text:
+            try:
+                events[kind] = parse_date(text)
+            except RowProblem as exc:
+                problem(field, str(exc))
+
+    if errors:
+        result.errors.extend(errors)
+        return None
+    return CaseRow(line=line, case_id=case_id, values=values, events=events, new_team=new_team)
+
+
+def _diff(row: CaseRow, existing: dict | None, result: ImportResult) -> tuple[str, dict]:
+    """(action, {field: [old, new]}) for a checked row against the child as stored."""
+    if existing is None:
+        missing = [
+            label for key, label in (("name", "name"), ("opened_on", "case opened date")) if key not in row.values
+        ]
+        if missing:
+            result.errors.append(
+                RowError(row.line, "", f"a new child needs a {' and a '.join(missing)}: the file has none for this row")
+            )
+            return "error", {}
+        if row.values.get("closed_on") and row.values["closed_on"] < row.values["opened_on"]:
+            result.errors.append(RowError(row.line, LABELS[CaseField.CLOSED_ON], "the case closes before it opens"))
+            return "error", {}
+        return "created", {k: [None, _plain(v)] for k, v in row.values.items()}
+    changes = {}
+    for field, new in row.values.items():
+        if field == "team_id" and row.new_team:
+            continue
+        if existing[field] != new:
+            changes[field] = [_plain(existing[field]), _plain(new)]
+    if row.new_team:
+        changes["team_id"] = [existing["team_id"], f"new team {row.new_team[1]}"]
+    opened = row.values.get("opened_on", existing["opened_on"])
+    closed = row.values.get("closed_on", existing["closed_on"])
+    if closed and closed < opened:
+        result.errors.append(RowError(row.line, LABELS[CaseField.CLOSED_ON], "the case closes before it opens"))
+        return "error", {}
+    if "closed_on" in changes:
+        return ("closed" if changes["closed_on"][1] else "reopened"), changes
+    return ("updated" if changes else "unchanged"), changes
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def import_case_extract(
+    table: Table,
+    *,
+    profile: MappingProfile | None,
+    actor: Person | None,
+    commit: bool,
+    filename: str = "",
+    sha256: str = "",
+    run: ImportRun | None = None,
+    progress: Progress | None = None,
+    today: datetime.date | None = None,
+) -> ImportResult:
+    """Check every row; when `commit` and nothing is wrong, write it all in one transaction."""
+    today = today or timezone.localdate()
+    result = ImportResult(kind=ImportKind.CASES, dry_run=not commit, total_rows=len(table))
+    profile = choose_profile(table.headers, profile)
+    if profile is None:
+        result.errors.append(
+            RowError(0, "", "the column headings match no mapping profile: choose a profile or save one for this file")
+        )
+        return result
+    result.profile = profile.name
+    index, errors = header_index(table.headers)
+    columns, missing = locate(
+        index, profile.columns, [CaseField.CASE_ID, CaseField.LEGAL_STATUS, CaseField.TEAM], LABELS
+    )
+    result.errors.extend(errors + missing)
+    if result.errors:
+        return result
+
+    lookups = _Lookups(profile)
+    existing = {
+        row[0]: dict(zip(("pk", *CHILD_FIELDS), row[1:], strict=True))
+        for row in Child.objects.values_list("case_id", "pk", *CHILD_FIELDS).iterator(chunk_size=5000)
+    }
+    stored_events = {(c, k): d for c, k, d in CaseEvent.objects.values_list("child__case_id", "kind", "happened_on")}
+    seen: dict[str, int] = {}
+    planned: list[tuple[str, CaseRow, dict]] = []
+    for count, (line, cells) in enumerate(table.rows, start=1):
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count, len(table))
+        if len(cells) > len(table.headers) and any(cells[len(table.headers) :]):
+            result.errors.append(RowError(line, "", "this row has more cells than the header has columns"))
+            continue
+        row = _check_row(line, cells, columns, lookups, today, result)
+        if row is None:
+            continue
+        if row.case_id in seen:
+            result.errors.append(
+                RowError(
+                    line, LABELS[CaseField.CASE_ID], f"{row.case_id} appears again (first on line {seen[row.case_id]})"
+                )
+            )
+            continue
+        seen[row.case_id] = line
+        action, changes = _diff(row, existing.get(row.case_id), result)
+        if action == "error":
+            continue
+        event_changes = {
+            kind: [_plain(stored_events.get((row.case_id, kind))), day.isoformat()]
+            for kind, day in row.events.items()
+            if stored_events.get((row.case_id, kind)) != day
+        }
+        if event_changes and action == "unchanged":
+            action = "updated"
+        changes.update(event_changes)
+        planned.append((action, row, changes))
+        result.note(action, row.case_id)
+    if progress:
+        progress(len(table), len(table))
+    new_teams = sorted({row.new_team for _, row, _ in planned if row.new_team})
+    if new_teams:
+        result.created_around["teams"] = [f"{team} ({area})" for area, team in new_teams]
+        new_areas = sorted({area for area, _ in new_teams if normalise_header(area) not in lookups.areas})
+        if new_areas:
+            result.created_around["service areas"] = new_areas
+    if not commit or result.errors:
+        return result
+    _write(planned, existing, new_teams, result, actor=actor, filename=filename, sha256=sha256, run=run)
+    return result
+
+
+def _write(planned, existing, new_teams, result: ImportResult, **run_fields) -> None:
+    with transaction.atomic():
+        team_ids = {}
+        for area, team in new_teams:
+            area_obj, _ = ServiceArea.objects.get_or_create(name=area.strip())
+            team_obj, _ = Team.objects.get_or_create(service_area=area_obj, name=team.strip())
+            team_ids[(area, team)] = team_obj.pk
+        to_create: list[Child] = []
+        by_fields: dict[tuple, list[Child]] = {}
+        for action, row, changes in planned:
+            if row.new_team:
+                row.values["team_id"] = team_ids[row.new_team]
+            if action == "created":
+                to_create.append(Child(case_id=row.case_id, **row.values))
+            elif action != "unchanged" and any(f in CHILD_FIELDS for f in changes):
+                # bulk_update writes one field list for all rows: group rows by the fields they carry.
+                fields = tuple(f for f in CHILD_FIELDS if f in row.values)
+                child = Child(pk=existing[row.case_id]["pk"], **{f: row.values[f] for f in fields})
+                by_fields.setdefault(fields, []).append(child)
+        Child.objects.bulk_create(to_create, batch_size=2000)
+        for fields, children in by_fields.items():
+            Child.objects.bulk_update(children, fields, batch_size=1000)
+        ids = dict(
+            Child.objects.filter(case_id__in=[row.case_id for _, row, _ in planned]).values_list("case_id", "pk")
+        )
+        _write_events(planned, ids)
+        record_run(
+            result=result,
+            planned=[(action, row.case_id, ids.get(row.case_id), changes) for action, row, changes in planned],
+            **run_fields,
+        )
+        result.committed = True
+
+
+def _write_events(planned, ids: dict[str, int]) -> None:
+    rows = [(ids[row.case_id], kind, day) for _, row, _ in planned for kind, day in row.events.items()]
+    if not rows:
+        return
+    stored = {
+        (c, k): pk
+        for pk, c, k in CaseEvent.objects.filter(child_id__in={r[0] for r in rows}).values_list(
+            "pk", "child_id", "kind"
+        )
+    }
+    new = [CaseEvent(child_id=c, kind=k, happened_on=d) for c, k, d in rows if (c, k) not in stored]
+    changed = [CaseEvent(pk=stored[(c, k)], child_id=c, kind=k, happened_on=d) for c, k, d in rows if (c, k) in stored]
+    CaseEvent.objects.bulk_create(new, batch_size=2000)
+    CaseEvent.objects.bulk_update(changed, ["happened_on"], batch_size=1000)
