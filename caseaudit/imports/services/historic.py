@@ -248,18 +248,17 @@ def import_historic_audits(
     for count, (line, cells) in enumerate(table.rows, start=1):
         if progress and count % 1000 == 0:
             progress(count, len(table))
+        ref = _text(cells, columns, "audit_ref")
+        if ref and ref in seen:
+            result.errors.append(RowError(line, "audit_ref", f"{ref} appears again (first on line {seen[ref]})"))
+            continue
+        seen[ref] = line
         row = _check(line, cells, columns, ctx, today, result)
-        if row is None:
-            continue
-        if row.ref in seen:
-            result.errors.append(
-                RowError(line, "audit_ref", f"{row.ref} appears again (first on line {seen[row.ref]})")
-            )
-            continue
-        seen[row.ref] = line
-        rows.append(row)
+        if row is not None:
+            rows.append(row)
     _link_reaudits(rows, ctx, result)
     _plan_places(rows, ctx, result)
+    result.errors.sort(key=lambda e: e.line)
     for row in rows:
         result.note("already imported" if row.ref in ctx.imported_refs else "created", row.ref)
     if not commit or result.errors:
