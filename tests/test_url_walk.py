@@ -101,6 +101,20 @@ PAGES = {
     "improvement:caseload": {"public": False, "objects": "plans", "allowed": "caseload_open"},
     "improvement:responsible": {"public": False, "objects": "plans", "allowed": "plan_manage"},
     "improvement:action_complete": {"public": False, "objects": "actions", "allowed": "action_owner"},
+    "imports:index": {"public": False, "roles": QA_ONLY},
+    "imports:cases_new": {"public": False, "roles": QA_ONLY},
+    "imports:audits_new": {"public": False, "roles": QA_ONLY},
+    "imports:audits_template": {"public": False, "roles": QA_ONLY},
+    "imports:run_show": {"public": False, "objects": "import_runs", "roles": QA_ONLY},
+    "imports:run_commit": {"public": False, "objects": "import_runs", "post_only": True},
+    "imports:run_cancel": {"public": False, "objects": "import_runs", "post_only": True},
+    "imports:run_problems": {"public": False, "objects": "import_runs", "roles": QA_ONLY},
+    "imports:profile_index": {"public": False, "roles": QA_ONLY},
+    "imports:profile_new": {"public": False, "roles": QA_ONLY},
+    "imports:profile_edit": {"public": False, "objects": "profiles", "roles": QA_ONLY},
+    "imports:deviation_index": {"public": False, "roles": QA_ONLY},
+    "imports:reconcile_now": {"public": False, "objects": "none", "post_only": True},
+    "imports:deviation_show": {"public": False, "objects": "deviations", "roles": QA_ONLY},
 }
 
 
@@ -199,7 +213,20 @@ def world(council):
         raised_on=datetime.date(2026, 1, 5),
         due_on=datetime.date(2026, 6, 5),
     )
+    from caseaudit.imports.models import Deviation, ImportRun, MappingProfile
+
+    import_run = ImportRun.objects.create(
+        kind="cases", filename="extract.csv", sha256="0" * 64, status="rejected", created_by=council["qa_admin"]
+    )
+    profile = MappingProfile.objects.create(slug="eclipse", name="Eclipse", columns={"case_id": "Client ID"})
+    deviation = Deviation.objects.create(
+        key="t", kind="transferred", plan=plan, child=plan.child, reason="r", first_found_on=plan.opened_on,
+        last_found_on=plan.opened_on,
+    )  # fmt: skip
     return {
+        "import_runs": [import_run],
+        "profiles": [profile],
+        "deviations": [deviation],
         "entries_learning": [entry],
         "sources": [source],
         "recommendations": [recommendation],

@@ -37,6 +37,7 @@ def _navigation(person) -> list[dict]:
                 "sections": ["/audits/programmes/", "/audits/tools/", "/audits/reassign"],
             }
         )
+        items.append({"href": reverse("imports:index"), "text": "Imports", "sections": ["/imports/"]})
         items.append({"href": reverse("admin:index"), "text": "Administration", "sections": ["/admin/"]})
     return items
 

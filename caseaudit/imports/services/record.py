@@ -23,6 +23,8 @@ def summary(result: ImportResult) -> dict:
     data = result.to_dict()
     data["changes"] = {action: refs[:KEPT_REFS] for action, refs in result.changes.items()}
     data["warnings"] = data["warnings"][:KEPT_REFS]
+    data["error_count"] = len(result.errors)
+    data["warning_count"] = len(result.warnings)
     data["errors"] = data["errors"][:1000]
     return data
 
