@@ -21,9 +21,11 @@ from ..models import CaseEvent, CaseField, ImportKind, ImportRun, MappingProfile
 from ..profiles import COMMON_STATUSES, matches
 from ..tables import ImportResult, RowError, RowProblem, Table, normalise_header, parse_date, shorten
 from .columns import header_index, locate
+from .fastwrite import insert_rows, update_rows
 from .record import record_run
 
-Progress = Callable[[int, int], None]
+# progress(done, total, phase="checking"); phase "written" once the children are written, before the commit.
+Progress = Callable[..., None]
 PROGRESS_EVERY = 2000
 
 EVENT_FIELDS = {
@@ -35,7 +37,7 @@ LABELS = dict(CaseField.choices)
 CHILD_FIELDS = ("name", "date_of_birth", "legal_status", "team_id", "allocated_worker_id", "opened_on", "closed_on")
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseRow:
     line: int
     case_id: str
@@ -205,9 +207,12 @@ def _check_row(
     return CaseRow(line=line, case_id=case_id, values=values, events=events, new_team=new_team)
 
 
-def _diff(row: CaseRow, existing: dict | None, result: ImportResult) -> tuple[str, dict]:
-    """(action, {field: [old, new]}) for a checked row against the child as stored."""
-    if existing is None:
+def _diff(row: CaseRow, stored: tuple | None, result: ImportResult) -> tuple[str, dict | None]:
+    """(action, {field: [old, new]}) for a checked row against the child as stored.
+
+    A new child's changes are None: they are its values, written out only when committed (a dict of
+    pairs per row would double the memory a 100,000-row file needs)."""
+    if stored is None:
         missing = [
             label for key, label in (("name", "name"), ("opened_on", "case opened date")) if key not in row.values
         ]
@@ -215,11 +220,9 @@ def _diff(row: CaseRow, existing: dict | None, result: ImportResult) -> tuple[st
             result.errors.append(
                 RowError(row.line, "", f"a new child needs a {' and a '.join(missing)}: the file has none for this row")
             )
-            return "error", {}
-        if row.values.get("closed_on") and row.values["closed_on"] < row.values["opened_on"]:
-            result.errors.append(RowError(row.line, LABELS[CaseField.CLOSED_ON], "the case closes before it opens"))
-            return "error", {}
-        return "created", {k: [None, _plain(v)] for k, v in row.values.items()}
+            return "error", None
+        return "created", None
+    existing = dict(zip(CHILD_FIELDS, stored[1:], strict=True))
     changes = {}
     for field, new in row.values.items():
         if field == "team_id" and row.new_team:
@@ -232,7 +235,7 @@ def _diff(row: CaseRow, existing: dict | None, result: ImportResult) -> tuple[st
     closed = row.values.get("closed_on", existing["closed_on"])
     if closed and closed < opened:
         result.errors.append(RowError(row.line, LABELS[CaseField.CLOSED_ON], "the case closes before it opens"))
-        return "error", {}
+        return "error", None
     if "closed_on" in changes:
         return ("closed" if changes["closed_on"][1] else "reopened"), changes
     return ("updated" if changes else "unchanged"), changes
@@ -273,16 +276,21 @@ def import_case_extract(
         return result
 
     lookups = _Lookups(profile)
+    # case ID -> (pk, *CHILD_FIELDS): tuples, not dicts or model instances, for a council's whole caseload.
     existing = {
-        row[0]: dict(zip(("pk", *CHILD_FIELDS), row[1:], strict=True))
-        for row in Child.objects.values_list("case_id", "pk", *CHILD_FIELDS).iterator(chunk_size=5000)
+        row[0]: row[1:] for row in Child.objects.values_list("case_id", "pk", *CHILD_FIELDS).iterator(chunk_size=5000)
     }
     stored_events = {(c, k): d for c, k, d in CaseEvent.objects.values_list("child__case_id", "kind", "happened_on")}
     seen: dict[str, int] = {}
     planned: list[tuple[str, CaseRow, dict]] = []
-    for count, (line, cells) in enumerate(table.rows, start=1):
-        if progress and count % PROGRESS_EVERY == 0:
-            progress(count, len(table))
+    total = len(table)
+    for index_, (line, cells) in enumerate(table.rows):
+        # The table is consumed: each row's raw cells are let go once checked, which keeps a
+        # 100,000-row import's memory to what the checked rows need.
+        table.rows[index_] = (line, [])
+        count = index_ + 1
+        if progress and count % PROGRESS_EVERY == 0 and count < total:
+            progress(count, total)
         if len(cells) > len(table.headers) and any(cells[len(table.headers) :]):
             result.errors.append(RowError(line, "", "this row has more cells than the header has columns"))
             continue
@@ -307,11 +315,12 @@ def import_case_extract(
         }
         if event_changes and action == "unchanged":
             action = "updated"
-        changes.update(event_changes)
+        if event_changes and changes is not None:
+            changes.update(event_changes)
         planned.append((action, row, changes))
         result.note(action, row.case_id)
     if progress:
-        progress(len(table), len(table))
+        progress(total, total)
     new_teams = sorted({row.new_team for _, row, _ in planned if row.new_team})
     if new_teams:
         result.created_around["teams"] = [f"{team} ({area})" for area, team in new_teams]
@@ -320,55 +329,63 @@ def import_case_extract(
             result.created_around["service areas"] = new_areas
     if not commit or result.errors:
         return result
-    _write(planned, existing, new_teams, result, actor=actor, filename=filename, sha256=sha256, run=run)
+    _write(planned, existing, new_teams, result, progress, actor=actor, filename=filename, sha256=sha256, run=run)
     return result
 
 
-def _write(planned, existing, new_teams, result: ImportResult, **run_fields) -> None:
+def _write(planned, existing, new_teams, result: ImportResult, progress: Progress | None, **run_fields) -> None:
     with transaction.atomic():
         team_ids = {}
         for area, team in new_teams:
             area_obj, _ = ServiceArea.objects.get_or_create(name=area.strip())
             team_obj, _ = Team.objects.get_or_create(service_area=area_obj, name=team.strip())
             team_ids[(area, team)] = team_obj.pk
-        to_create: list[Child] = []
-        by_fields: dict[tuple, list[Child]] = {}
-        for action, row, changes in planned:
+        for _, row, _ in planned:
             if row.new_team:
                 row.values["team_id"] = team_ids[row.new_team]
-            if action == "created":
-                to_create.append(Child(case_id=row.case_id, **row.values))
-            elif action != "unchanged" and any(f in CHILD_FIELDS for f in changes):
-                # bulk_update writes one field list for all rows: group rows by the fields they carry.
-                fields = tuple(f for f in CHILD_FIELDS if f in row.values)
-                child = Child(pk=existing[row.case_id]["pk"], **{f: row.values[f] for f in fields})
-                by_fields.setdefault(fields, []).append(child)
-        Child.objects.bulk_create(to_create, batch_size=2000)
-        for fields, children in by_fields.items():
-            Child.objects.bulk_update(children, fields, batch_size=1000)
-        ids = dict(
-            Child.objects.filter(case_id__in=[row.case_id for _, row, _ in planned]).values_list("case_id", "pk")
+        insert_rows(
+            Child._meta.db_table,
+            ["case_id", *CHILD_FIELDS],
+            (
+                (row.case_id, *(row.values.get(f) for f in CHILD_FIELDS))
+                for action, row, _ in planned
+                if action == "created"
+            ),
         )
+        # Changed children: every field written, the file's value where it has one, the stored value otherwise.
+        update_rows(
+            Child._meta.db_table,
+            "id",
+            CHILD_FIELDS,
+            [
+                (existing[row.case_id][0], *_merged(existing[row.case_id], row))
+                for action, row, changes in planned
+                if action not in ("created", "unchanged") and any(f in CHILD_FIELDS for f in changes)
+            ],
+        )
+        if progress:
+            progress(len(planned), len(planned), phase="written")
+        ids = dict(Child.objects.values_list("case_id", "pk").iterator(chunk_size=10000))
         _write_events(planned, ids)
         record_run(
             result=result,
-            planned=[(action, row.case_id, ids.get(row.case_id), changes) for action, row, changes in planned],
+            planned=((action, row.case_id, ids.get(row.case_id), changes) for action, row, changes in planned),
             **run_fields,
         )
         result.committed = True
+
+
+def _merged(stored: tuple, row: CaseRow) -> list:
+    return [row.values.get(field, old) for field, old in zip(CHILD_FIELDS, stored[1:], strict=True)]
 
 
 def _write_events(planned, ids: dict[str, int]) -> None:
     rows = [(ids[row.case_id], kind, day) for _, row, _ in planned for kind, day in row.events.items()]
     if not rows:
         return
-    stored = {
-        (c, k): pk
-        for pk, c, k in CaseEvent.objects.filter(child_id__in={r[0] for r in rows}).values_list(
-            "pk", "child_id", "kind"
-        )
-    }
+    kinds = {kind for _, kind, _ in rows}
+    stored = {(c, k): pk for pk, c, k in CaseEvent.objects.filter(kind__in=kinds).values_list("pk", "child_id", "kind")}
     new = [CaseEvent(child_id=c, kind=k, happened_on=d) for c, k, d in rows if (c, k) not in stored]
     changed = [CaseEvent(pk=stored[(c, k)], child_id=c, kind=k, happened_on=d) for c, k, d in rows if (c, k) in stored]
     CaseEvent.objects.bulk_create(new, batch_size=2000)
-    CaseEvent.objects.bulk_update(changed, ["happened_on"], batch_size=1000)
+    CaseEvent.objects.bulk_update(changed, ["happened_on"], batch_size=500)

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 
 from django.utils import timezone
 
 from ..models import ImportChange, ImportRun, RunStatus
 from ..tables import ImportResult
+from .fastwrite import insert_rows
 
 # The run keeps the first references of each kind for its page; the ImportChange rows keep them all.
 KEPT_REFS = 200
-
-
-def changes_digest(planned: list[tuple[str, str, int | None, dict]]) -> str:
-    payload = json.dumps(planned, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def summary(result: ImportResult) -> dict:
@@ -32,29 +29,45 @@ def summary(result: ImportResult) -> dict:
 def record_run(
     *,
     result: ImportResult,
-    planned: list[tuple[str, str, int | None, dict]],
+    planned: Iterable[tuple[str, str, int | None, dict]],
     actor,
     filename: str,
     sha256: str,
     run: ImportRun | None = None,
 ) -> ImportRun:
-    """Inside the import's transaction: the run and its change rows commit with the data or not at all."""
+    """Inside the import's transaction: the run and its change rows commit with the data or not at all.
+
+    `planned` is (action, reference, object id, changes) per row; unchanged rows are not kept. Rows
+    created with `changes` None (a case extract's new children, whose values are the rows as first
+    stored) are kept as one change listing them all: a row each would be most of a large import's time."""
     if run is None:
         run = ImportRun(kind=result.kind, filename=filename or "(no file name)", sha256=sha256, created_by=actor)
+    run.save()  # the change rows need its id
+    digest = hashlib.sha256()
+
+    created: list[tuple[str, int | None]] = []
+
+    def rows():
+        for action, ref, object_id, changes in planned:
+            if action == "unchanged":
+                continue
+            if changes is None:
+                created.append((ref, object_id))
+                digest.update(f"{action}\t{ref}\t{object_id}\n".encode())
+                continue
+            encoded = json.dumps(changes, sort_keys=True, default=str, separators=(",", ":"))
+            digest.update(f"{action}\t{ref}\t{object_id}\t{encoded}\n".encode())
+            yield (run.pk, action, ref, object_id, encoded)
+        if created:
+            yield (run.pk, "created", f"{len(created)} records", None, json.dumps({"created": created}))
+
+    insert_rows(ImportChange._meta.db_table, ["run_id", "action", "ref", "object_id", "changes"], rows())
     run.total_rows = result.total_rows
     run.checked_rows = result.total_rows
     run.status = RunStatus.COMMITTED
     run.committed_at = timezone.now()
-    written = [change for change in planned if change[0] != "unchanged"]
-    run.changes_digest = changes_digest(written)
+    run.changes_digest = digest.hexdigest()
+    result.run_id = run.pk
     run.result = summary(result)
     run.save()
-    result.run_id = run.pk
-    ImportChange.objects.bulk_create(
-        [
-            ImportChange(run=run, action=action, ref=ref, object_id=object_id, changes=changes)
-            for action, ref, object_id, changes in written
-        ],
-        batch_size=2000,
-    )
     return run

@@ -103,7 +103,7 @@ def _in_thread(job, run_id: int) -> None:
 
 
 def _progress(run_id: int):
-    def report(done: int, total: int) -> None:
+    def report(done: int, total: int, phase: str = "checking") -> None:
         if done % PROGRESS_EVERY_ROWS == 0 or done == total:
             # update(): progress is not a change anyone needs in the history.
             ImportRun.objects.filter(pk=run_id).update(checked_rows=done, total_rows=total)

@@ -46,8 +46,10 @@ def run(command, kind: str, options, **extra) -> None:
         data = path.read_bytes()
         stderr = command.stderr
 
-        def progress(done: int, total: int) -> None:
-            if done == total:
+        def progress(done: int, total: int, phase: str = "checking") -> None:
+            if phase == "written":
+                stderr.write(f"Written {done:,} rows; finishing…")
+            elif done == total:
                 stderr.write(f"Checked {done:,} of {total:,} rows")
                 if options["commit"]:
                     stderr.write("Saving…")
