@@ -91,3 +91,22 @@ def matches(columns: dict[str, str], headers: list[str]) -> bool:
     present = {normalise_header(h) for h in headers}
     needed = [columns.get(f) for f in (CaseField.CASE_ID, CaseField.LEGAL_STATUS, CaseField.TEAM)]
     return all(n and normalise_header(n) in present for n in needed)
+
+
+def ensure_builtin_profiles() -> None:
+    """The shipped profiles exist (the data migration adds them; this restores any a flush or an admin removed)."""
+    from .models import MappingProfile
+
+    present = set(MappingProfile.objects.filter(builtin=True).values_list("slug", flat=True))
+    for spec in BUILTIN_PROFILES:
+        if spec["slug"] not in present:
+            MappingProfile.objects.update_or_create(
+                slug=spec["slug"],
+                defaults={
+                    "name": spec["name"],
+                    "system": spec["system"],
+                    "columns": {str(k): v for k, v in spec["columns"].items()},
+                    "legal_statuses": {k: str(v) for k, v in spec["legal_statuses"].items()},
+                    "builtin": True,
+                },
+            )

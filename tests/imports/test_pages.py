@@ -163,3 +163,42 @@ def test_not_for_anyone_else(client, council, who):
     assert client.get("/imports/").status_code == 404
     response = client.post("/imports/cases/new", {"file": SimpleUploadedFile("x.csv", b"Person ID\n1\n")})
     assert response.status_code == 404 and not ImportRun.objects.exists()
+
+
+def wait_for(run_id: int, statuses: set[str], seconds: float = 60) -> ImportRun:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = ImportRun.objects.get(pk=run_id)
+        if run.status in statuses:
+            return run
+        time.sleep(0.1)
+    raise AssertionError(f"run {run_id} still {run.status}")
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(CASEAUDIT_IMPORT_IN_BACKGROUND=True)
+def test_a_long_import_runs_in_the_background_and_shows_progress(client, council):
+    client.force_login(council["qa_admin"])
+    rows = [lcs_row(f"BG{n:05d}") for n in range(12_000)]
+    response = upload(client, csv_bytes(LCS_HEADINGS, rows))
+    run_id = ImportRun.objects.get().pk
+    assert response["Location"] == f"/imports/runs/{run_id}/"
+    run = wait_for(run_id, {"checked", "rejected", "failed"})
+    assert run.status == "checked" and run.checked_rows == run.total_rows == 12_000
+    client.post(f"/imports/runs/{run_id}/commit")
+    run = wait_for(run_id, {"committed", "rejected", "failed"})
+    assert run.status == "committed" and Child.objects.filter(case_id__startswith="BG").count() == 12_000
+
+
+def test_the_run_page_refreshes_itself_while_checking(qa, council):
+    run = ImportRun.objects.create(
+        kind="cases", filename="x.csv", sha256="0" * 64, total_rows=10_000, checked_rows=4_000
+    )
+    page = qa.get(f"/imports/runs/{run.pk}/").content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "Checking rows: 4000 of 10000 (40%)" in page
+    run.status = "checked"
+    run.save()
+    assert "http-equiv" not in qa.get(f"/imports/runs/{run.pk}/").content.decode()

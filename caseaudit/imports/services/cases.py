@@ -18,7 +18,7 @@ from caseaudit.improvement.models import StageKind
 from caseaudit.organisation.models import Child, LegalStatus, Person, ServiceArea, Team
 
 from ..models import CaseEvent, CaseField, ImportKind, ImportRun, MappingProfile
-from ..profiles import COMMON_STATUSES, matches
+from ..profiles import COMMON_STATUSES, ensure_builtin_profiles, matches
 from ..tables import ImportResult, RowError, RowProblem, Table, normalise_header, parse_date, shorten
 from .columns import header_index, locate
 from .fastwrite import insert_rows, update_rows
@@ -50,6 +50,7 @@ def choose_profile(headers: list[str], profile: MappingProfile | None) -> Mappin
     """The profile asked for, or the first one (saved ones before shipped ones) whose headings the file has."""
     if profile is not None:
         return profile
+    ensure_builtin_profiles()
     for saved in MappingProfile.objects.order_by("builtin", "name"):
         if matches(saved.columns, headers):
             return saved

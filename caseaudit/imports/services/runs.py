@@ -58,7 +58,15 @@ def run_import(
         "progress": progress,
     }
     if kind == ImportKind.CASES:
-        return import_case_extract(table, profile=profile, **common)
+        result = import_case_extract(table, profile=profile, **common)
+        if result.committed:
+            # The new extract is what plans are compared with: compare at once, not at the next scheduled run.
+            from .reconcile import reconcile
+
+            found = reconcile()
+            if found.new:
+                result.created_around["differences with improvement plans (see Reconciliation)"] = [str(found.new)]
+        return result
     return import_historic_audits(table, open_plans=open_plans, **common)
 
 

@@ -5,11 +5,13 @@ from django.urls import reverse
 from ..access import require_import_admin
 from ..forms import ProfileForm
 from ..models import CaseField, MappingProfile
+from ..profiles import ensure_builtin_profiles
 from ..services.profiles import ProfileChangedError, profile_save
 
 
 def index(request):
     require_import_admin(request.user)
+    ensure_builtin_profiles()
     return render(
         request,
         "imports/profiles.html",

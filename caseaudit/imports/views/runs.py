@@ -8,6 +8,7 @@ from caseaudit.web.exports import csv_response, xlsx_response
 from ..access import require_import_admin
 from ..forms import AuditImportForm, CaseImportForm
 from ..models import ImportKind, ImportRun, RunStatus
+from ..profiles import ensure_builtin_profiles
 from ..readers import ImportFileError
 from ..selectors import deviation_counts, recent_runs
 from ..services import runs
@@ -52,6 +53,7 @@ def _upload(request, kind: str, form_class, title: str, intro: str):
 
 
 def cases_new(request):
+    ensure_builtin_profiles()
     return _upload(
         request,
         ImportKind.CASES,

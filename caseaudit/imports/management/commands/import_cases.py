@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ...models import ImportKind, MappingProfile
+from ...profiles import ensure_builtin_profiles
 from ._importing import add_common_arguments, run
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         profile = None
         if options["profile"]:
+            ensure_builtin_profiles()
             profile = MappingProfile.objects.filter(slug=options["profile"]).first()
             if profile is None:
                 known = ", ".join(MappingProfile.objects.values_list("slug", flat=True))
