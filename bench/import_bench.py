@@ -122,7 +122,9 @@ def write_extract(path: Path, rows: int, teams, rng: random.Random, changed_from
 
 
 def count_children(env: dict) -> int:
-    script = "import django; django.setup()\nfrom caseaudit.organisation.models import Child; print(Child.objects.count())"
+    script = (
+        "import django; django.setup()\nfrom caseaudit.organisation.models import Child; print(Child.objects.count())"
+    )
     out = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", script], env=env, check=True, capture_output=True)  # noqa: S603
     return int(out.stdout.decode().strip())
 
@@ -173,7 +175,9 @@ def main() -> None:
         results.append({"case": label, "seconds": round(seconds, 2), "rows_per_second": round(rate),
                         "peak_memory_mb": round(peak_mb, 1), "summary": out.strip().splitlines()[1:4]})  # fmt: skip
         ok = rate >= RATE_TARGET and peak_mb < MEMORY_TARGET_MB
-        print(f"  {label:<30} {seconds:6.2f} s  {rate:>9,.0f} rows/s  peak {peak_mb:6.1f} MB  {'ok' if ok else 'MISSED'}")
+        print(
+            f"  {label:<30} {seconds:6.2f} s  {rate:>9,.0f} rows/s  peak {peak_mb:6.1f} MB  {'ok' if ok else 'MISSED'}"
+        )
     print(f"File: {size_mb:.1f} MB. Targets: {RATE_TARGET:,} rows/s, under {MEMORY_TARGET_MB} MB peak.")
 
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -115,3 +115,22 @@ def test_killing_an_import_while_it_writes_leaves_nothing_half_written(council, 
     # And the same file imports completely afterwards.
     code, _ = run_command("import_cases", str(path), "--commit")
     assert code == 0 and Child.objects.count() == before + 60_000
+
+
+@pytest.mark.django_db
+def test_the_demo_files_import_cleanly_and_show_differences(council, settings, tmp_path):
+    """seed_demo writes these for people trying the demo: they must import and give reconciliation work."""
+    import datetime
+
+    from caseaudit.imports.demo import write_demo_files
+    from caseaudit.imports.models import Deviation
+    from caseaudit.imports.services.runs import run_import
+
+    settings.VAR_DIR = tmp_path
+    extract, historic = write_demo_files(datetime.date.today())
+    result = run_import("cases", extract.read_bytes(), filename=extract.name, actor=None, commit=True)
+    assert result.committed, result.errors
+    assert result.count("created") == 20 and result.count("unchanged") == 4
+    result = run_import("audits", historic.read_bytes(), filename=historic.name, actor=None, commit=True)
+    assert result.committed and result.count("created") == 4
+    assert not Deviation.objects.exists()  # the council fixture has no open plans

@@ -25,6 +25,8 @@ def index(request):
 
 def _upload(request, kind: str, form_class, title: str, intro: str):
     require_import_admin(request.user)
+    if kind == ImportKind.CASES:
+        ensure_builtin_profiles()
     # Bound on every POST: an empty POST (no file chosen) must show the error, not a fresh form.
     form = form_class(request.POST, request.FILES) if request.method == "POST" else form_class()
     if request.method == "POST" and form.is_valid():
@@ -53,7 +55,6 @@ def _upload(request, kind: str, form_class, title: str, intro: str):
 
 
 def cases_new(request):
-    ensure_builtin_profiles()
     return _upload(
         request,
         ImportKind.CASES,

@@ -31,6 +31,10 @@ class Command(BaseCommand):
             f"Demo council ready: {Team.objects.count()} teams, {Person.objects.count()} staff, "
             f"{Child.objects.count()} children, {Audit.objects.count()} audits."
         )
+        from caseaudit.imports.demo import write_demo_files
+
+        files = write_demo_files(today)
+        self.stdout.write("Example files for Imports: " + ", ".join(str(path) for path in files))
         if options["quiet_logins"]:
             return
         self.stdout.write(f"\nDemo logins (every one uses the password {DEMO_PASSWORD}):")
