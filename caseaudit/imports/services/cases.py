@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from caseaudit.improvement.models import StageKind
@@ -44,6 +44,7 @@ class CaseRow:
     values: dict  # Child field -> value, only for columns the file has
     events: dict[str, datetime.date]
     new_team: tuple[str, str] | None = None  # (service area, team) to create
+    streamed: bool = False  # already sent to the database while later rows were checked
 
 
 def choose_profile(headers: list[str], profile: MappingProfile | None) -> MappingProfile | None:
@@ -208,6 +209,77 @@ def _check_row(
     return CaseRow(line=line, case_id=case_id, values=values, events=events, new_team=new_team)
 
 
+def _check_all(table, columns, lookups, existing, stored_events, today, result, progress, on_created=None) -> list:
+    """Check every row against the file and the stored children: (action, row, changes) for the good ones."""
+    seen: dict[str, int] = {}
+    planned: list[tuple[str, CaseRow, dict]] = []
+    total = len(table)
+    for index_, (line, cells) in enumerate(table.rows):
+        # The table is consumed: each row's raw cells are let go once checked, which keeps a
+        # 100,000-row import's memory to what the checked rows need.
+        table.rows[index_] = (line, [])
+        count = index_ + 1
+        if progress and count % PROGRESS_EVERY == 0 and count < total:
+            progress(count, total)
+        if len(cells) > len(table.headers) and any(cells[len(table.headers) :]):
+            result.errors.append(RowError(line, "", "this row has more cells than the header has columns"))
+            continue
+        row = _check_row(line, cells, columns, lookups, today, result)
+        if row is None:
+            continue
+        if row.case_id in seen:
+            result.errors.append(
+                RowError(
+                    line, LABELS[CaseField.CASE_ID], f"{row.case_id} appears again (first on line {seen[row.case_id]})"
+                )
+            )
+            continue
+        seen[row.case_id] = line
+        action, changes = _diff(row, existing.get(row.case_id), result)
+        if action == "error":
+            continue
+        event_changes = {
+            kind: [_plain(stored_events.get((row.case_id, kind))), day.isoformat()]
+            for kind, day in row.events.items()
+            if stored_events.get((row.case_id, kind)) != day
+        }
+        if event_changes and action == "unchanged":
+            action = "updated"
+        if event_changes and changes is not None:
+            changes.update(event_changes)
+        planned.append((action, row, changes))
+        if on_created is not None and action == "created" and not row.new_team and not result.errors:
+            on_created(row)
+        result.note(action, row.case_id)
+    return planned
+
+
+class _Abandon(Exception):
+    """A bad row after some rows were streamed: leave the transaction so they are rolled back."""
+
+
+def _check_and_stream(table, columns, lookups, existing, stored_events, today, result, progress) -> list:
+    """PostgreSQL commit, inside the caller's transaction: new children go to COPY while later rows are
+    still being checked, so the server's work (indexes, foreign keys) overlaps the checking on the other
+    core. A bad row anywhere raises _Abandon and the caller's transaction rolls back whatever was sent."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        names = ", ".join(connection.ops.quote_name(f) for f in ("case_id", *CHILD_FIELDS))
+        sql = f"COPY {connection.ops.quote_name(Child._meta.db_table)} ({names}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+
+            def stream(row: CaseRow) -> None:
+                copy.write_row((row.case_id, *(row.values.get(f) for f in CHILD_FIELDS)))
+                row.streamed = True
+
+            planned = _check_all(
+                table, columns, lookups, existing, stored_events, today, result, progress, on_created=stream
+            )
+            if result.errors:
+                raise _Abandon
+    return planned
+
+
 def _diff(row: CaseRow, stored: tuple | None, result: ImportResult) -> tuple[str, dict | None]:
     """(action, {field: [old, new]}) for a checked row against the child as stored.
 
@@ -282,59 +354,37 @@ def import_case_extract(
         row[0]: row[1:] for row in Child.objects.values_list("case_id", "pk", *CHILD_FIELDS).iterator(chunk_size=5000)
     }
     stored_events = {(c, k): d for c, k, d in CaseEvent.objects.values_list("child__case_id", "kind", "happened_on")}
-    seen: dict[str, int] = {}
-    planned: list[tuple[str, CaseRow, dict]] = []
-    total = len(table)
-    for index_, (line, cells) in enumerate(table.rows):
-        # The table is consumed: each row's raw cells are let go once checked, which keeps a
-        # 100,000-row import's memory to what the checked rows need.
-        table.rows[index_] = (line, [])
-        count = index_ + 1
-        if progress and count % PROGRESS_EVERY == 0 and count < total:
-            progress(count, total)
-        if len(cells) > len(table.headers) and any(cells[len(table.headers) :]):
-            result.errors.append(RowError(line, "", "this row has more cells than the header has columns"))
-            continue
-        row = _check_row(line, cells, columns, lookups, today, result)
-        if row is None:
-            continue
-        if row.case_id in seen:
-            result.errors.append(
-                RowError(
-                    line, LABELS[CaseField.CASE_ID], f"{row.case_id} appears again (first on line {seen[row.case_id]})"
-                )
-            )
-            continue
-        seen[row.case_id] = line
-        action, changes = _diff(row, existing.get(row.case_id), result)
-        if action == "error":
-            continue
-        event_changes = {
-            kind: [_plain(stored_events.get((row.case_id, kind))), day.isoformat()]
-            for kind, day in row.events.items()
-            if stored_events.get((row.case_id, kind)) != day
-        }
-        if event_changes and action == "unchanged":
-            action = "updated"
-        if event_changes and changes is not None:
-            changes.update(event_changes)
-        planned.append((action, row, changes))
-        result.note(action, row.case_id)
+    checks = (table, columns, lookups, existing, stored_events, today, result, progress)
+    run_fields = {"actor": actor, "filename": filename, "sha256": sha256, "run": run}
+    if commit and connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                planned = _check_and_stream(*checks)
+                _finish_check(planned, lookups, result, progress)
+                _write(planned, existing, result, progress, **run_fields)
+        except _Abandon:
+            pass
+        return result
+    planned = _check_all(*checks)
+    _finish_check(planned, lookups, result, progress)
+    if commit and not result.errors:
+        _write(planned, existing, result, progress, **run_fields)
+    return result
+
+
+def _finish_check(planned, lookups: _Lookups, result: ImportResult, progress: Progress | None) -> None:
     if progress:
-        progress(total, total)
+        progress(result.total_rows, result.total_rows)
     new_teams = sorted({row.new_team for _, row, _ in planned if row.new_team})
     if new_teams:
         result.created_around["teams"] = [f"{team} ({area})" for area, team in new_teams]
         new_areas = sorted({area for area, _ in new_teams if normalise_header(area) not in lookups.areas})
         if new_areas:
             result.created_around["service areas"] = new_areas
-    if not commit or result.errors:
-        return result
-    _write(planned, existing, new_teams, result, progress, actor=actor, filename=filename, sha256=sha256, run=run)
-    return result
 
 
-def _write(planned, existing, new_teams, result: ImportResult, progress: Progress | None, **run_fields) -> None:
+def _write(planned, existing, result: ImportResult, progress: Progress | None, **run_fields) -> None:
+    new_teams = sorted({row.new_team for _, row, _ in planned if row.new_team})
     with transaction.atomic():
         team_ids = {}
         for area, team in new_teams:
@@ -350,7 +400,7 @@ def _write(planned, existing, new_teams, result: ImportResult, progress: Progres
             (
                 (row.case_id, *(row.values.get(f) for f in CHILD_FIELDS))
                 for action, row, _ in planned
-                if action == "created"
+                if action == "created" and not row.streamed
             ),
         )
         # Changed children: every field written, the file's value where it has one, the stored value otherwise.
