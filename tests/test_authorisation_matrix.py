@@ -6,12 +6,19 @@ code's access helpers, so a wrong helper cannot make its own test pass.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from .test_url_walk import PAGES, ROLES, all_routes, kwargs_for, route_to_url, world  # noqa: F401
+# The walk's records (audits in every state, a plan, a programme, learning), as a fixture.
+from .test_url_walk import (
+    PAGES,
+    ROLES,
+    all_routes,
+    kwargs_for,
+    route_to_url,
+    world,  # noqa: F401
+)
 
 MATRIX = Path(__file__).resolve().parent.parent / "docs" / "authorisation-matrix.md"
 STATUSES = {"200", "204", "302", "404"}
@@ -42,7 +49,7 @@ def _done(audit) -> bool:
 
 def _rule_holds(word: str, person, obj) -> bool:
     from caseaudit.audits.models import Audit
-    from caseaudit.improvement.models import RemedialAction, ImprovementPlan
+    from caseaudit.improvement.models import ImprovementPlan, RemedialAction
     from caseaudit.organisation.models import Child
 
     area = person.home_service_area_id
@@ -117,15 +124,16 @@ def test_the_matrix_and_the_url_walk_agree_on_role_only_pages():
             assert allowed == (who in spec["roles"]), f"{name} {who}: matrix {row['cells'][who]}, walk {spec['roles']}"
 
 
-def test_cells_use_only_known_answers_and_rules(council, world):
+def test_cells_use_only_known_answers_and_rules(council, request):
+    records = request.getfixturevalue("world")
     for name, row in ROWS.items():
         assert row["method"] in ("GET", "POST"), name
-        assert row["objects"] == "-" or row["objects"] in world, name
+        assert row["objects"] == "-" or row["objects"] in records, name
         for who, cell in row["cells"].items():
             if cell in STATUSES or cell == "done":
                 continue
             assert row["objects"] != "-", f"{name} {who}: a rule needs objects"
-            for obj in world[row["objects"]]:
+            for obj in records[row["objects"]]:
                 cell_allows(cell, council[who], obj)  # raises on an unknown word
 
 
@@ -139,13 +147,14 @@ ORDER = sorted(ROWS, key=lambda name: name in ("audits:sample_remove", "accounts
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_every_cell_of_the_matrix(client, council, world, who):
+def test_every_cell_of_the_matrix(client, council, request, who):
+    records = request.getfixturevalue("world")
     person = council[who]
     problems = []
     for name in ORDER:
         row = ROWS[name]
         cell = row["cells"][who]
-        objects = [None] if row["objects"] == "-" else world[row["objects"]]
+        objects = [None] if row["objects"] == "-" else records[row["objects"]]
         for obj in objects:
             client.force_login(person)
             url = _url(name, obj)
