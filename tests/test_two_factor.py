@@ -255,3 +255,18 @@ def test_one_recovery_code_sent_twice_at_once_signs_in_only_once():
     # SQLite may refuse a writer that finds the database locked; it must never let two in.
     assert sorted(results, reverse=True)[:1] == [True] and results.count(True) == 1, (results, errors)
     assert StaticToken.objects.filter(device__user=person).count() == 9
+
+
+def test_the_admin_lets_a_qa_administrator_remove_a_device_but_never_read_its_key(client, council):
+    director = council["director"]
+    device = app_for(director)
+    codes = recovery_codes_issue(person=director)
+    client.force_login(council["qa_admin"])
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
+    static = client.get(f"/admin/otp_static/staticdevice/{director.staticdevice_set.get().pk}/change/")
+    assert static.status_code == 200 and codes[0] not in static.content.decode()
+    assert client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=director).exists()

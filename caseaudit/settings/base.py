@@ -187,6 +187,8 @@ MIDDLEWARE.insert(
     "caseaudit.accounts.middleware.TwoFactorMiddleware",
 )
 OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
+# QA administrators may delete someone's devices in the admin (a lost phone), never read their keys or codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Wrong codes slow the next try down (1s, 2s, 4s, ...) per device.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
