@@ -8,6 +8,7 @@ a session verified; the rules about people live here (docs/decisions/0030).
 from __future__ import annotations
 
 import re
+from base64 import b32encode
 
 import django_otp
 import segno
@@ -49,8 +50,6 @@ def pending_app(person: Person) -> TOTPDevice:
 
 def secret_for_display(device: TOTPDevice) -> str:
     """The base32 secret in groups of four, as authenticator apps ask for it."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
