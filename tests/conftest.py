@@ -84,3 +84,24 @@ def council(db) -> Council:
         ]
     }
     return Council(team_a, team_b, team_c, people, children)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_step_verification(monkeypatch):
+    """force_login skips the password; for people whose role requires two-step
+    verification it also skips the code, as a signed-in session would have it.
+    Tests of the code step itself call force_login(person, verified=False)."""
+    from django.test import Client
+
+    from caseaudit.accounts.two_factor import two_factor_required
+
+    from .otp import mark_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, verified=True):
+        original(self, user, backend)
+        if verified and two_factor_required(user):
+            mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -68,3 +69,23 @@ def test_the_console_script_is_installed():
     script = Path(sys.executable).parent / "caseaudit"
     result = subprocess.run([str(script), "help"], capture_output=True, text=True, timeout=120, cwd=ROOT)  # noqa: S603
     assert "verify_audit_trail" in result.stdout and "seed_demo" in result.stdout
+
+
+def test_production_ignores_debug_from_the_environment_and_hardens_cookies():
+    result = run_caseaudit("diffsettings", "--all", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50), DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    settings_text = result.stdout
+    # diffsettings marks values equal to Django's defaults with ###; the value is what counts.
+    values = {re.sub(r"^### |\s+###$", "", line) for line in settings_text.splitlines()}
+    for line in [
+        "DEBUG = False",
+        "SESSION_COOKIE_SECURE = True",
+        "SESSION_COOKIE_HTTPONLY = True",
+        "CSRF_COOKIE_SECURE = True",
+        "CSRF_COOKIE_HTTPONLY = True",
+        "SECURE_HSTS_SECONDS = 31536000",
+        "SECURE_SSL_REDIRECT = True",
+        "X_FRAME_OPTIONS = 'DENY'",
+    ]:
+        assert line in values, line
+    assert "caseaudit.accounts.middleware.TwoFactorMiddleware" in settings_text

@@ -52,6 +52,17 @@ PAGES = {
     "accounts:logout": {"public": False, "method": "post", "expect": {302}},
     "accounts:signed_out": {"public": True},
     "accounts:keep_alive": {"public": False, "method": "post", "expect": {204}},
+    "accounts:account": {"public": False},
+    "accounts:otp_verify": {"public": False, "expect": {302}},  # already verified: sent on
+    "accounts:otp_setup": {"public": False},
+    "accounts:recovery_codes": {"public": False, "expect": {302}},  # codes are shown once, after making them
+    "accounts:otp_turn_off": {
+        "public": False,
+        "method": "post",
+        "expect": {302},
+        "roles": set(ROLES) - {"director", "head_of_service", "qa_admin"},
+    },
+    "accounts:sign_out_everywhere": {"public": False, "method": "post", "expect": {302}},
     "organisation:child_index": {"public": False},
     "organisation:child_show": {"public": False, "objects": "children", "allowed": "child_visible"},
     "audits:mine": {"public": False},

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "caseaudit.accounts"
     verbose_name = "Sign-in"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import stamp_sign_in
+
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="caseaudit_stamp_sign_in")

@@ -34,3 +34,65 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
             }
         )
         self.fields["password"].error_messages.update({"required": "Enter your password"})
+
+
+class TwoFactorCodeForm(GovukFormMixin, forms.Form):
+    """The second sign-in step: a code from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Enter the 6-digit code from your authenticator app",
+        help_text="If you cannot use your app, enter one of your recovery codes instead.",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, person, *args, **kwargs):
+        self.person = person
+        self.device = None
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        from .two_factor import code_check
+
+        code = self.cleaned_data["code"]
+        # The check is done here so the error is shown like any other field error.
+        self.device = code_check(person=self.person, code=code)
+        if self.device is None:
+            raise forms.ValidationError(
+                "Enter the code your authenticator app shows now, or an unused recovery code. "
+                "After several wrong codes you must wait a little longer before each try."
+            )
+        return code
+
+
+class TwoFactorSetUpForm(GovukFormMixin, forms.Form):
+    code = forms.CharField(
+        label="Enter the 6-digit code your app shows",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, person, device, *args, **kwargs):
+        self.person, self.device = person, device
+        self.recovery_codes: list[str] | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        from .two_factor import app_confirm
+
+        code = self.cleaned_data["code"]
+        self.recovery_codes = app_confirm(person=self.person, device_id=self.device.pk, code=code)
+        if self.recovery_codes is None:
+            raise forms.ValidationError("Enter the 6-digit code your authenticator app shows now")
+        return code

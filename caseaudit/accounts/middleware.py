@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -42,3 +43,75 @@ class SessionTimeoutMiddleware:
         logout(request)
         messages.info(request, message)
         return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
+
+
+# When this session signed in (seconds since the epoch), set on every sign-in.
+SIGNED_IN_AT = "caseaudit_signed_in_at"
+
+
+def stamp_sign_in(sender, request, user, **kwargs):
+    """user_logged_in receiver: remember when this session signed in, so
+    'sign out everywhere' can end sessions that started before it."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = time.time()
+
+
+class SessionCutoffMiddleware:
+    """End sessions that signed in before the person last chose 'Sign out everywhere'."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            from .models import SessionCutoff
+
+            signed_in_at = request.session.get(SIGNED_IN_AT, 0)
+            cutoff = (
+                SessionCutoff.objects.filter(person_id=request.user.pk).values_list("not_before", flat=True).first()
+            )
+            if cutoff is not None and signed_in_at <= cutoff.timestamp():
+                logout(request)
+                messages.info(request, "You have been signed out on every device. Sign in again to carry on.")
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+def two_factor_exempt(view):
+    """Mark a view reachable before the second sign-in step (sign out, keep alive, the step itself)."""
+    view.two_factor_exempt = True
+    return view
+
+
+class TwoFactorMiddleware:
+    """After LoginRequiredMiddleware: a signed-in person who has an authenticator
+    app must enter a code, and one whose role requires it must set one up, before
+    any other view runs (the admin included). Public pages stay public."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from . import two_factor
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if getattr(view_func, "two_factor_exempt", False) or not getattr(view_func, "login_required", True):
+            # The step's own pages must not require the step; a has-app person
+            # may not use the set-up page to replace their app without a code.
+            if getattr(view_func, "two_factor_setup", False) and two_factor.has_two_factor(user):
+                return _to("accounts:otp_verify", request)
+            return None
+        if two_factor.has_two_factor(user):
+            return _to("accounts:otp_verify", request)
+        if two_factor.two_factor_required(user):
+            return _to("accounts:otp_setup", request)
+        return None
+
+
+def _to(name: str, request):
+    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
 
 app_name = "accounts"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     path("sign-out", views.sign_out, name="logout"),
     path("signed-out", views.signed_out, name="signed_out"),
     path("keep-alive", views.keep_alive, name="keep_alive"),
+    path("", two_factor_views.account, name="account"),
+    path("two-step", two_factor_views.otp_verify, name="otp_verify"),
+    path("two-step/set-up", two_factor_views.otp_setup, name="otp_setup"),
+    path("two-step/recovery-codes", two_factor_views.recovery_codes, name="recovery_codes"),
+    path("two-step/turn-off", two_factor_views.otp_turn_off, name="otp_turn_off"),
+    path("sign-out-everywhere", two_factor_views.sign_out_everywhere, name="sign_out_everywhere"),
 ]

@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from .forms import SignInForm
+from .middleware import two_factor_exempt
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -18,7 +19,8 @@ class SignInView(auth_views.LoginView):
 
 
 sign_in = SignInView.as_view()
-sign_out = auth_views.LogoutView.as_view()
+# Reachable before the second sign-in step: someone without their phone must be able to leave.
+sign_out = two_factor_exempt(auth_views.LogoutView.as_view())
 
 
 @login_not_required
@@ -31,6 +33,7 @@ def signed_out(request):
     return render(request, "accounts/signed_out.html", {"timed_out": timed_out})
 
 
+@two_factor_exempt
 @require_POST
 def keep_alive(request):
     """'Stay signed in': the idle middleware has already renewed the session."""

@@ -178,3 +178,54 @@ CASEAUDIT_IMPORT_MAX_INFLATED_BYTES = env_int("CASEAUDIT_IMPORT_MAX_INFLATED_MB"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The web page checks imports in a background thread and shows progress; tests run them inline.
 CASEAUDIT_IMPORT_IN_BACKGROUND = env_bool("CASEAUDIT_IMPORT_IN_BACKGROUND", True)
+
+# Two-step verification with an authenticator app (docs/decisions/0030): django-otp's
+# middleware says whether this session passed the second step; ours sends people who
+# must (or chose to) use it to the code or set-up page before any other page.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("caseaudit.accounts.middleware.SessionTimeoutMiddleware") + 1,
+    "caseaudit.accounts.middleware.SessionCutoffMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
+    "caseaudit.accounts.middleware.TwoFactorMiddleware",
+)
+OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
+# QA administrators may delete someone's devices in the admin (a lost phone), never read their keys or codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes slow the next try down (1s, 2s, 4s, ...) per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Response headers (docs/decisions/0031). No inline script anywhere: scripts come
+# from our own static files. Inline styles are allowed only because matplotlib's
+# server-drawn SVG charts colour their shapes with style attributes.
+CASEAUDIT_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+CASEAUDIT_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "caseaudit.web.headers.SecurityHeadersMiddleware",
+)
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_COOKIE_HTTPONLY = True

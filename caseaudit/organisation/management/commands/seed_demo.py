@@ -18,6 +18,9 @@ class Command(BaseCommand):
 
         today = timezone.localdate()
         logins = build_demo_council(today)
+        from caseaudit.accounts.demo import DEMO_TOTP_SECRET, demo_two_factor_give
+
+        two_step = demo_two_factor_give([login.email for login in logins])
         build_demo_audits(today)
         build_demo_plans(today)
         from caseaudit.learning.demo import build_demo_learning
@@ -41,3 +44,9 @@ class Command(BaseCommand):
         width = max(len(login.role) for login in logins)
         for login in sorted(logins, key=lambda entry: entry.role):
             self.stdout.write(f"  {login.role.ljust(width)}  {login.email:<42} {login.name} – {login.note}")
+        if two_step:
+            self.stdout.write(
+                f"\nThe {len(two_step)} senior logins also ask for a 6-digit code after the password. "
+                "Get it with `.venv/bin/caseaudit demo_otp EMAIL`, "
+                f"or add the demo key {DEMO_TOTP_SECRET} to an authenticator app."
+            )
