@@ -12,6 +12,7 @@ urlpatterns = [
     path("improvement/", include("caseaudit.improvement.urls")),
     path("reports/", include("caseaudit.reporting.urls")),
     path("learning/", include("caseaudit.learning.urls")),
+    path("data-protection/", include("caseaudit.dataprotection.urls")),
     path("admin/", admin.site.urls),
 ]
 

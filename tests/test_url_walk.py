@@ -101,6 +101,9 @@ PAGES = {
     "improvement:caseload": {"public": False, "objects": "plans", "allowed": "caseload_open"},
     "improvement:responsible": {"public": False, "objects": "plans", "allowed": "plan_manage"},
     "improvement:action_complete": {"public": False, "objects": "actions", "allowed": "action_owner"},
+    "dataprotection:subject_access": {"public": False, "objects": "children", "roles": QA_ONLY},
+    "dataprotection:child_history": {"public": False, "objects": "children", "roles": QA_ONLY},
+    "dataprotection:processing": {"public": True},
 }
 
 

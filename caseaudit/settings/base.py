@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "caseaudit.improvement",
     "caseaudit.reporting",
     "caseaudit.learning",
+    "caseaudit.dataprotection",
     "caseaudit.accounts",
     "caseaudit.web",
 ]
@@ -169,3 +170,8 @@ LOGGING = {
     # WeasyPrint warns about every SVG presentation attribute it reads its own way.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# Shown on the privacy notice: how to reach the council's Data Protection Officer.
+DPO_CONTACT = env_str("CASEAUDIT_DPO_CONTACT", "The Data Protection Officer, dpo@council.example")
+# Where `caseaudit backup` writes when no path is given.
+BACKUP_DIR = Path(env_str("CASEAUDIT_BACKUP_DIR", str(VAR_DIR / "backups")))
