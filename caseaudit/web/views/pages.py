@@ -28,6 +28,4 @@ def privacy(request):
     # The retention periods are shown as configured now, not as written when the page was.
     from caseaudit.dataprotection.retention import retention_periods
 
-    return render(
-        request, "web/privacy.html", {"periods": retention_periods(), "dpo_contact": settings.DPO_CONTACT}
-    )
+    return render(request, "web/privacy.html", {"periods": retention_periods(), "dpo_contact": settings.DPO_CONTACT})
