@@ -105,3 +105,17 @@ def test_the_data_processing_page_explains_storage_processors_security_and_reque
     body = client.get("/data-protection/processing").content.decode()
     for text in ("Where it is stored", "Processors", "Security measures", "Subject access requests"):
         assert text in body
+
+
+def test_opening_an_audit_or_a_plan_of_the_child_is_a_logged_read(client, case_history):
+    council, child = case_history["council"], case_history["child"]
+    audit, plan = case_history["audit"], case_history["plan"]
+    client.force_login(council["team_manager"])
+    assert client.get(f"/audits/{audit.pk}/").status_code == 200
+    assert client.get(f"/improvement/{plan.pk}/").status_code == 200
+    client.force_login(council["qa_admin"])
+    reads = rows(client.get(url(child), {"person": "team_manager@"}))
+    assert {(e.content_type.model, e.object_pk) for e in reads if e.action == TrailEntry.Action.ACCESS} == {
+        ("audit", str(audit.pk)),
+        ("improvementplan", str(plan.pk)),
+    }
