@@ -13,7 +13,7 @@ from caseaudit.organisation.models import LegalStatus
 PERSON = settings.AUTH_USER_MODEL
 
 # Configurable defaults, not legal advice: each council's records manager sets
-# its own (docs/decisions/0041). "Until age" is a birthday; "years after closure"
+# its own (docs/decisions/0041). Migration 0002 saves the same values as rows. "Until age" is a birthday; "years after closure"
 # counts from the case's closure; the record is kept until the later of the two.
 DEFAULT_RETENTION: dict[str, tuple[int | None, int | None, str]] = {
     LegalStatus.EARLY_HELP: (

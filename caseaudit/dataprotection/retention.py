@@ -25,13 +25,14 @@ CHILD_PLACEHOLDER = "[child]"
 
 
 def retention_periods() -> list[RetentionPeriod]:
-    """One period per legal status: the council's, or the default (saved, so the admin shows it to edit)."""
+    """One period per legal status: the council's row (a migration adds the defaults), or the
+    default, unsaved, if a row is missing. Reading never writes: the privacy notice calls this."""
     periods = {p.legal_status: p for p in RetentionPeriod.objects.all()}
     for status in LegalStatus.values:
         if status not in periods:
             age, years, basis = DEFAULT_RETENTION[status]
-            periods[status], _ = RetentionPeriod.objects.get_or_create(
-                legal_status=status, defaults={"keep_until_age": age, "years_after_closure": years, "basis": basis}
+            periods[status] = RetentionPeriod(
+                legal_status=status, keep_until_age=age, years_after_closure=years, basis=basis
             )
     return [periods[status] for status in LegalStatus.values]
 

@@ -9,7 +9,6 @@ import time_machine
 from django.test import override_settings
 
 from caseaudit.dataprotection.models import RetentionPeriod
-from caseaudit.dataprotection.retention import retention_periods
 from caseaudit.trail.models import TrailEntry
 
 
@@ -90,8 +89,9 @@ def test_only_qa_administrators_see_the_history(client, case_history, who):
 
 
 def test_the_privacy_notice_shows_the_retention_periods_as_configured_now(client, db):
-    retention_periods()
-    RetentionPeriod.objects.filter(legal_status="child_protection").update(years_after_closure=40)
+    RetentionPeriod.objects.update_or_create(
+        legal_status="child_protection", defaults={"years_after_closure": 40, "basis": "Local schedule"}
+    )
     with override_settings(DPO_CONTACT="Pat Data, dpo@demo-borough.example, 01234 567890"):
         body = client.get("/privacy").content.decode()
     assert "Pat Data, dpo@demo-borough.example, 01234 567890" in body

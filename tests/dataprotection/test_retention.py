@@ -78,8 +78,9 @@ def test_a_period_the_qa_administrator_changes_takes_effect(council):
         team=council.team_a, closed_on=datetime.date(2025, 1, 31), date_of_birth=datetime.date(2000, 1, 1)
     )
     assert not retention_due(today=datetime.date(2027, 1, 1))
-    retention_periods()
-    RetentionPeriod.objects.filter(legal_status="child_in_need").update(keep_until_age=None, years_after_closure=1)
+    RetentionPeriod.objects.update_or_create(
+        legal_status="child_in_need", defaults={"keep_until_age": None, "years_after_closure": 1, "basis": "Local"}
+    )
     assert [d.child for d in retention_due(today=datetime.date(2027, 1, 1))] == [child]
 
 
@@ -92,8 +93,7 @@ def test_the_dry_run_lists_who_and_why_and_changes_nothing(closed_history):
     child.refresh_from_db()
     assert child.name == "Olivia Own"
     assert not RetentionRun.objects.exists()
-    # The default periods are saved on first use (so the admin can edit them); nothing else is written.
-    assert TrailEntry.objects.exclude(content_type__app_label="dataprotection").count() == trail_before
+    assert TrailEntry.objects.count() == trail_before
 
 
 def test_commit_anonymises_the_child_and_keeps_every_figure(closed_history):
@@ -175,3 +175,27 @@ def test_an_unknown_person_stops_the_command(db):
 
     with pytest.raises(CommandError, match="No active person"):
         run("--commit", "--by", "nobody@council.example")
+
+
+def test_qa_administrators_edit_the_periods_in_the_admin_and_cannot_delete_one(client, council):
+    RetentionPeriod.objects.update_or_create(
+        legal_status="looked_after", defaults={"keep_until_age": 75, "basis": "Regulations"}
+    )
+    period = RetentionPeriod.objects.get(legal_status="looked_after")
+    client.force_login(council["qa_admin"])
+    assert client.get("/admin/dataprotection/retentionperiod/").status_code == 200
+    response = client.post(
+        f"/admin/dataprotection/retentionperiod/{period.pk}/change/",
+        {
+            "legal_status": "looked_after",
+            "keep_until_age": "80",
+            "years_after_closure": "",
+            "basis": "Council decision",
+        },
+    )
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert period.keep_until_age == 80
+    assert client.post(f"/admin/dataprotection/retentionperiod/{period.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.force_login(council["director"])
+    assert client.get("/admin/dataprotection/retentionperiod/").status_code in (302, 404)
