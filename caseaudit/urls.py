@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", include("caseaudit.reporting.urls")),
     path("learning/", include("caseaudit.learning.urls")),
     path("imports/", include("caseaudit.imports.urls")),
+    path("data-protection/", include("caseaudit.dataprotection.urls")),
     path("admin/", admin.site.urls),
 ]
 

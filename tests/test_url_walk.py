@@ -126,6 +126,9 @@ PAGES = {
     "imports:deviation_index": {"public": False, "roles": QA_ONLY},
     "imports:reconcile_now": {"public": False, "objects": "none", "post_only": True},
     "imports:deviation_show": {"public": False, "objects": "deviations", "roles": QA_ONLY},
+    "dataprotection:subject_access": {"public": False, "objects": "children", "roles": QA_ONLY},
+    "dataprotection:child_history": {"public": False, "objects": "children", "roles": QA_ONLY},
+    "dataprotection:processing": {"public": True},
 }
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "caseaudit.reporting",
     "caseaudit.learning",
     "caseaudit.imports",
+    "caseaudit.dataprotection",
     "caseaudit.accounts",
     "caseaudit.web",
 ]
@@ -229,3 +230,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_COOKIE_HTTPONLY = True
+# Shown on the privacy notice: how to reach the council's Data Protection Officer.
+DPO_CONTACT = env_str("CASEAUDIT_DPO_CONTACT", "The Data Protection Officer, dpo@council.example")
+# Where `caseaudit backup` writes when no path is given.
+BACKUP_DIR = Path(env_str("CASEAUDIT_BACKUP_DIR", str(VAR_DIR / "backups")))

@@ -44,11 +44,17 @@ class TrailEntry(AbstractLogEntry):
         using = kwargs.get("using") or router.db_for_write(type(self))
         with transaction.atomic(using=using):
             lock_chain(using)
-            last = TrailEntry.objects.using(using).order_by("-sequence").values("sequence", "entry_hash").first()
-            self.sequence = last["sequence"] + 1 if last else 1
-            self.prev_hash = last["entry_hash"] if last else GENESIS
-            self.entry_hash = entry_digest(self)
             super().save(*args, **kwargs)
+
+    def _save_table(self, *args, **kwargs):
+        # Hash here, after the pre_save signal: auditlog's middleware fills in the
+        # actor and address in pre_save, and the hash must cover what is stored.
+        using = kwargs.get("using") or router.db_for_write(type(self))
+        last = TrailEntry.objects.using(using).order_by("-sequence").values("sequence", "entry_hash").first()
+        self.sequence = last["sequence"] + 1 if last else 1
+        self.prev_hash = last["entry_hash"] if last else GENESIS
+        self.entry_hash = entry_digest(self)
+        return super()._save_table(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise TrailIsAppendOnly("Change history entries cannot be deleted.")

@@ -1,3 +1,4 @@
+from auditlog.signals import accessed
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +15,8 @@ from ..services import lifecycle
 
 def show(request, pk: int):
     audit = access.get_audit_for(request.user, pk)
+    # An audit is part of the child's record: reading it is logged like the child's page.
+    accessed.send(sender=type(audit), instance=audit)
     person = request.user
     context = audit_detail(audit)
     context.update(

@@ -238,14 +238,13 @@ def meeting_record(
         stage.attendees = attendees.strip()
         stage.outcome = notes.strip()
         stage.save()
-        created = RemedialAction.objects.bulk_create(
-            [
-                RemedialAction(
-                    plan=plan, description=a.description.strip(), owner=a.owner, due_on=a.due_on, created_on=today
-                )
-                for a in actions
-            ]
-        )
+        # One create() each, not bulk_create: the change history only sees saves (decision 0003).
+        created = [
+            RemedialAction.objects.create(
+                plan=plan, description=a.description.strip(), owner=a.owner, due_on=a.due_on, created_on=today
+            )
+            for a in actions
+        ]
         _event(plan, by, StageKind.MEETING, "Due", "Held", f"{len(actions)} remedial actions agreed")
         for action in created:
             send_once(

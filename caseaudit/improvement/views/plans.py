@@ -1,3 +1,4 @@
+from auditlog.signals import accessed
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,8 @@ from ..services.people import practice_lead_for
 
 def show(request, pk: int):
     plan = get_plan_for(request.user, pk)
+    # A plan is part of the child's record: reading it is logged like the child's page.
+    accessed.send(sender=type(plan), instance=plan)
     today = timezone.localdate()
     # The process's own order, not the due dates' (closure has none).
     stages = sorted(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
@@ -24,4 +25,7 @@ def accessibility(request):
 
 @login_not_required
 def privacy(request):
-    return render(request, "web/privacy.html")
+    # The retention periods are shown as configured now, not as written when the page was.
+    from caseaudit.dataprotection.retention import retention_periods
+
+    return render(request, "web/privacy.html", {"periods": retention_periods(), "dpo_contact": settings.DPO_CONTACT})
