@@ -169,3 +169,15 @@ LOGGING = {
     # WeasyPrint warns about every SVG presentation attribute it reads its own way.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# Several app servers (docs/deployment.md) -------------------------------------------------------------
+# A read replica for reports and dashboards: set DATABASE_REPLICA_URL; writes and everything else use
+# DATABASE_URL (caseaudit/web/replica.py).
+CASEAUDIT_READ_REPLICA = bool(env_str("DATABASE_REPLICA_URL", ""))
+if CASEAUDIT_READ_REPLICA:
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS = ["caseaudit.web.replica.ReplicaRouter"]
+# Uploads (learning attachments) on a store every app server shares: a shared filesystem path (NFS, EFS,
+# a mounted volume) in CASEAUDIT_UPLOADS_DIR. Without it, var/uploads on this machine (one server only).
+MEDIA_ROOT = Path(env_str("CASEAUDIT_UPLOADS_DIR", str(MEDIA_ROOT)))
+STORAGES["default"] = {"BACKEND": env_str("CASEAUDIT_UPLOADS_BACKEND", STORAGES["default"]["BACKEND"])}
