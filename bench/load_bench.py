@@ -149,7 +149,11 @@ class Servers:
         for proc in self.procs:
             os.killpg(proc.pid, signal.SIGTERM)
         for proc in self.procs:
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # still finishing slow requests (PDFs): the run is over anyway
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
 
 
 class Browser:
@@ -286,8 +290,7 @@ def measure_pages(name: str, seconds: float, users_levels: tuple[int, ...]) -> d
                     warm.request(port, "GET", path)
             out[page] = {"path": path}
             for users in users_levels:
-                # The PDF is a few seconds of WeasyPrint: give it long enough for a handful at each level.
-                duration = seconds * (3 if page == "report PDF" else 1)
+                duration = seconds
                 result = hammer(cookies, users, duration, lambda b, port, n, p=path: [b.request(port, "GET", p)[::2]])
                 out[page][str(users)] = result
                 print(
@@ -456,6 +459,22 @@ def machine() -> dict:
     }
 
 
+def save(data: dict, pages: dict, mixed: dict | None, imported: dict | None, checks: dict, started: float) -> None:
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    previous = results.get("load", {})
+    results["load"] = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "data": {**previous.get("data", {}), **data},
+        "pages": {**previous.get("pages", {}), **pages},
+        "mixed": mixed or previous.get("mixed"),
+        "import": imported if imported is not None else previous.get("import"),
+        "checks": checks or previous.get("checks", {}),
+        "seconds_total": round(time.perf_counter() - started, 1),
+    }
+    RESULTS.write_text(json.dumps(results, indent=1, default=str) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", default="demo,large,stress")
@@ -472,7 +491,10 @@ def main(argv: list[str] | None = None) -> int:
     print("Data sets:", flush=True)
     data = {name: ensure_dataset(name, args.fresh) for name in names}
     print("Pages (two gunicorn instances, round-robin):", flush=True)
-    pages = {name: measure_pages(name, args.seconds, users_levels) for name in names}
+    pages = {}
+    for name in names:
+        pages[name] = measure_pages(name, args.seconds, users_levels)
+        save(data, pages, None, None, {}, started)  # a partial run still leaves its figures
     print_table(pages, users_levels)
     mixed = None
     if "large" in names and args.mixed_seconds > 0:
@@ -485,19 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         checks["mixed_zero_errors"] = mixed["errors"] == 0
         checks["mixed_zero_lost_writes"] = mixed["lost_writes"] == 0
     print("\nTargets:", json.dumps(checks, indent=1))
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    previous = results.get("load", {})
-    results["load"] = {
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "data": {**previous.get("data", {}), **data},
-        "pages": {**previous.get("pages", {}), **pages},
-        "mixed": mixed or previous.get("mixed"),
-        "import": imported if imported is not None else previous.get("import"),
-        "checks": checks,
-        "seconds_total": round(time.perf_counter() - started, 1),
-    }
-    RESULTS.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    save(data, pages, mixed, imported, checks, started)
     if args.drop:
         with admin() as conn:
             for name in names:
