@@ -32,7 +32,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 # The period report on PostgreSQL at 100,000 and 1,000,000 audits (bench/README.md).
-bench: $(VENV)/.installed-dev
+# Pages under load on two gunicorn instances, reads and saves at once, then the report against raw SQL.
+# BENCH_ARGS=--fresh rebuilds the cached benchmark databases.
+bench: $(VENV)/.installed-dev assets
+	mkdir -p var/static
+	$(BIN)/python bench/load_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/report_bench.py
 
 install: $(VENV)/.installed assets

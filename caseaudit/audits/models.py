@@ -245,6 +245,10 @@ class Audit(models.Model):
             models.Index(fields=["auditor", "status"]),
             models.Index(fields=["child", "audit_date"]),
             models.Index(fields=["audit_date", "final_grade"]),
+            # Home and "my audits" list critical audits still awaiting action: a handful among 100,000s.
+            models.Index(
+                fields=["team"], condition=Q(is_critical=True, critical_action=""), name="audit_critical_awaiting"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=AuditStatus.values), name="audit_status_known"),

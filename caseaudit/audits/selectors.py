@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import Q
 
-from caseaudit.organisation.models import Person
+from caseaudit.organisation.models import Person, Team
 from caseaudit.organisation.roles import Role
 
 from .access import audits_visible_to
@@ -53,9 +53,12 @@ def my_audits(person: Person, today: datetime.date) -> dict:
             .select_related("child", "auditor", "team")
             .order_by("submitted_at")
         )
+    # The managed teams' ids first: "worker or team_id IN (...)" is two index lookups (BitmapOr), whereas an OR
+    # across the join to teams scanned every shared audit (about 100 ms at 100,000 audits).
+    managed_teams = list(Team.objects.filter(manager=person).values_list("pk", flat=True))
     context["to_acknowledge"] = (
         Audit.objects.filter(status=AuditStatus.SHARED)
-        .filter(Q(worker=person) | Q(team__manager=person))
+        .filter(Q(worker=person) | Q(team_id__in=managed_teams))
         .exclude(acknowledgements__person=person)
         .select_related("child")
     )

@@ -32,9 +32,35 @@ def source_results(source: RecommendationSource) -> dict:
     }
 
 
+def sources_with_results(sources: QuerySet[RecommendationSource]) -> list[tuple[RecommendationSource, dict]]:
+    """Each source with source_results(), in one grouped query for all of them (a query per source was N+1)."""
+    sources_list = list(sources)
+    by_source: dict[int, dict[str, int]] = {}
+    for source_id, status, n in (
+        Recommendation.objects.filter(source__in=[s.pk for s in sources_list])
+        .values_list("source_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_source.setdefault(source_id, {})[status] = n
+    out = []
+    for source in sources_list:
+        counts = by_source.get(source.pk, {})
+        results = {
+            "counts": {Status(v).label: counts.get(v, 0) for v in FOLLOW_UP_STATUSES},
+            "not_started": counts.get(Status.NOT_STARTED, 0),
+            "total": sum(counts.values()),
+        }
+        out.append((source, results))
+    return out
+
+
 def recommendation_statuses(sources: QuerySet[RecommendationSource] | None = None) -> list[dict]:
     sources = sources if sources is not None else RecommendationSource.objects.all()
-    return [{"source": str(s), "reported_on": s.reported_on.isoformat(), **source_results(s)} for s in sources]
+    return [
+        {"source": str(s), "reported_on": s.reported_on.isoformat(), **results}
+        for s, results in sources_with_results(sources)
+    ]
 
 
 def recommendations_for_list(source: RecommendationSource) -> QuerySet[Recommendation]:

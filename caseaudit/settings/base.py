@@ -234,3 +234,14 @@ CSRF_COOKIE_HTTPONLY = True
 DPO_CONTACT = env_str("CASEAUDIT_DPO_CONTACT", "The Data Protection Officer, dpo@council.example")
 # Where `caseaudit backup` writes when no path is given.
 BACKUP_DIR = Path(env_str("CASEAUDIT_BACKUP_DIR", str(VAR_DIR / "backups")))
+# Several app servers (docs/deployment.md) -------------------------------------------------------------
+# A read replica for reports and dashboards: set DATABASE_REPLICA_URL; writes and everything else use
+# DATABASE_URL (caseaudit/web/replica.py).
+CASEAUDIT_READ_REPLICA = bool(env_str("DATABASE_REPLICA_URL", ""))
+if CASEAUDIT_READ_REPLICA:
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS = ["caseaudit.web.replica.ReplicaRouter"]
+# Uploads (learning attachments) on a store every app server shares: a shared filesystem path (NFS, EFS,
+# a mounted volume) in CASEAUDIT_UPLOADS_DIR. Without it, var/uploads on this machine (one server only).
+MEDIA_ROOT = Path(env_str("CASEAUDIT_UPLOADS_DIR", str(MEDIA_ROOT)))
+STORAGES["default"] = {"BACKEND": env_str("CASEAUDIT_UPLOADS_BACKEND", STORAGES["default"]["BACKEND"])}

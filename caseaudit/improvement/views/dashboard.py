@@ -2,12 +2,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from caseaudit.web.exports import csv_response, xlsx_response
+from caseaudit.web.replica import reads_from_replica
 
 from ..access import plans_visible_to
 from ..forms import DashboardFilterForm
 from ..selectors import DASHBOARD_STAGES, StageKind, dashboard_rows, export_table
 
 
+@reads_from_replica
 def index(request):
     """The monitoring spreadsheet's replacement: every open plan, each stage's deadline, red/amber/green."""
     today = timezone.localdate()

@@ -14,7 +14,7 @@ from ..access import (
 )
 from ..forms import FollowUpForm, RecommendationForm, SourceForm
 from ..models import Recommendation, RecommendationSource
-from ..selectors import recommendations_for_list, source_results
+from ..selectors import recommendations_for_list, source_results, sources_with_results
 from ..services import LearningRuleError, follow_up_record
 
 
@@ -33,7 +33,7 @@ def index(request):
         if not request.user.has_role(*RECOMMENDATION_READERS)
         else RecommendationSource.objects.all()
     )
-    rows = [{"source": s, **source_results(s)} for s in sources]
+    rows = [{"source": s, **results} for s, results in sources_with_results(sources)]
     return render(request, "learning/sources.html", {"rows": rows, "can_edit": request.user.has_role(Role.QA_ADMIN)})
 
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caseaudit.web.replica import reads_from_replica
+
 from .. import exports
 from ..access import allowed_scope, can_publish, require_reader
 from ..charts import report_charts
@@ -52,6 +54,7 @@ def learning_links(report: dict) -> list[dict]:
     return links
 
 
+@reads_from_replica
 def index(request):
     """A report for any period, computed from the records as it is asked for."""
     require_reader(request.user)

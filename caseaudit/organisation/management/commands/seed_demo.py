@@ -10,8 +10,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "large", "stress"],
+            default="demo",
+            help="demo (default): the demo council; large: the largest council's 20 years (about 100,000 audits); "
+            "stress: 1,000,000 audits. large and stress need PostgreSQL and an empty database.",
+        )
 
     def handle(self, *args, **options):
+        if options["scale"] != "demo":
+            self._bulk(options["scale"], options["quiet_logins"])
+            return
         from caseaudit.audits.demo import build_demo_audits
         from caseaudit.audits.models import Audit
         from caseaudit.improvement.demo import build_demo_plans
@@ -50,3 +60,37 @@ class Command(BaseCommand):
                 "Get it with `.venv/bin/caseaudit demo_otp EMAIL`, "
                 f"or add the demo key {DEMO_TOTP_SECRET} to an authenticator app."
             )
+
+    def _bulk(self, scale: str, quiet: bool) -> None:
+        import time
+
+        from django.core.management.base import CommandError
+        from django.db import connection
+
+        from caseaudit.audits import scale_demo
+        from caseaudit.audits.models import Audit
+
+        if connection.vendor != "postgresql":
+            raise CommandError("--scale large and stress generate their data in PostgreSQL SQL: set DATABASE_URL.")
+        if Audit.objects.exists() or Person.objects.exists():
+            raise CommandError(
+                "--scale needs an empty, migrated database (it builds its own council): "
+                "create a new database, run `caseaudit migrate`, then this command."
+            )
+        size = {"large": scale_demo.LARGE_AUDITS, "stress": scale_demo.STRESS_AUDITS}[scale]
+        first_day, last_day = scale_demo.data_span(timezone.localdate())
+        self.stdout.write(f"Generating the {scale} council: {size:,} audits from {first_day} to {last_day}")
+        started = time.perf_counter()
+        result = scale_demo.generate(size, first_day, last_day)
+        logins = scale_demo.logins_ensure(DEMO_PASSWORD)
+        elapsed = time.perf_counter() - started
+        rows = ", ".join(f"{table.split('_', 1)[1]} {count:,}" for table, count in result["rows"].items())
+        self.stdout.write(
+            f"{scale.capitalize()} council ready in {elapsed:.1f} s: {result['teams']} teams, {result['people']} staff, "
+            f"{result['children']:,} children; {rows}; database {result['database_size']}."
+        )
+        if quiet:
+            return
+        self.stdout.write(f"\nLogins (every one uses the password {DEMO_PASSWORD}):")
+        for role, email, name in logins:
+            self.stdout.write(f"  {role:<16} {email:<42} {name}")

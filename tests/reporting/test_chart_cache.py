@@ -1,0 +1,27 @@
+"""Charts are drawn once per distinct set of figures; a changed figure draws a new chart."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+
+from django.core.cache import cache
+
+from caseaudit.reporting import charts
+from caseaudit.reporting.periods import financial_year
+from caseaudit.reporting.report import build_report
+
+
+def test_the_same_figures_reuse_the_chart_and_changed_figures_redraw(db, monkeypatch):
+    cache.clear()
+    report = build_report(financial_year(datetime.date(2025, 6, 1)))
+    drawn = []
+    real_draw = charts._draw
+    monkeypatch.setattr(charts, "_draw", lambda *a: drawn.append(1) or real_draw(*a))
+    first = charts.report_charts(report)
+    assert charts.report_charts(copy.deepcopy(report)) == first
+    assert len(drawn) == 1
+    changed = copy.deepcopy(report)
+    changed["percent"]["Good"] = 99.9
+    assert charts.report_charts(changed)["grades"] != first["grades"]
+    assert len(drawn) == 2
