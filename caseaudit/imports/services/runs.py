@@ -127,21 +127,28 @@ def _data(run: ImportRun) -> bytes:
     return data
 
 
-def _check(run_id: int) -> None:
-    run = ImportRun.objects.select_related("profile", "created_by").get(pk=run_id)
+def _rerun(stored: ImportRun, *, commit: bool, **extra) -> ImportResult | None:
+    """Run the import on the run's stored file; None (and the run rejected) when the file cannot be read."""
     try:
-        result = run_import(
-            run.kind,
-            _data(run),
-            filename=run.filename,
-            actor=run.created_by,
-            commit=False,
-            profile=run.profile,
-            open_plans=run.open_plans,
-            progress=_progress(run.pk),
+        return run_import(
+            stored.kind,
+            _data(stored),
+            filename=stored.filename,
+            actor=stored.created_by,
+            commit=commit,
+            profile=stored.profile,
+            open_plans=stored.open_plans,
+            **extra,
         )
     except ImportFileError as exc:
-        _finish(run, RunStatus.REJECTED, problem=str(exc))
+        _finish(stored, RunStatus.REJECTED, problem=str(exc))
+        return None
+
+
+def _check(run_id: int) -> None:
+    run = ImportRun.objects.select_related("profile", "created_by").get(pk=run_id)
+    result = _rerun(run, commit=False, progress=_progress(run.pk))
+    if result is None:
         return
     run.total_rows = run.checked_rows = result.total_rows
     run.result = summary(result)
@@ -177,19 +184,8 @@ def commit(*, run_id: int, actor) -> ImportRun:
 
 def _commit(run_id: int) -> None:
     run = ImportRun.objects.select_related("profile", "created_by").get(pk=run_id)
-    try:
-        result = run_import(
-            run.kind,
-            _data(run),
-            filename=run.filename,
-            actor=run.created_by,
-            commit=True,
-            profile=run.profile,
-            open_plans=run.open_plans,
-            run=run,
-        )
-    except ImportFileError as exc:
-        _finish(run, RunStatus.REJECTED, problem=str(exc))
+    result = _rerun(run, commit=True, run=run)
+    if result is None:
         return
     run.refresh_from_db()
     if not result.committed:
