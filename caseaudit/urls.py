@@ -14,6 +14,8 @@ urlpatterns = [
     path("learning/", include("caseaudit.learning.urls")),
     path("imports/", include("caseaudit.imports.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("caseaudit.api.urls")),
+    path("account/api-tokens/", include("caseaudit.api.account_urls")),
 ]
 
 handler403 = "caseaudit.web.views.errors.permission_denied"
