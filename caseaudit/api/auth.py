@@ -26,7 +26,7 @@ class ScopeMissing(Exception):
 
 
 def _lookup(raw: str) -> ApiToken | None:
-    parts = raw.split("_")
+    parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != "ca":
         return None
     token = ApiToken.objects.select_related("person").filter(prefix=parts[1]).first()
