@@ -74,4 +74,6 @@ def _too_large(request, exc):
 def _bad_import(request, exc: imports.BadImport):
     result = {"kind": "", "dry_run": True, "committed": False, "ok": False, "total_rows": 0, "counts": {}}
     result.update(exc.result)
-    return api.create_response(request, {"detail": "The data has problems: nothing was written", "result": result}, status=422)
+    return api.create_response(
+        request, {"detail": "The data has problems: nothing was written", "result": result}, status=422
+    )

@@ -54,7 +54,9 @@ class ApiToken(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(kind="personal", person__isnull=False) | models.Q(kind="service", person__isnull=True)),
+                condition=(
+                    models.Q(kind="personal", person__isnull=False) | models.Q(kind="service", person__isnull=True)
+                ),
                 name="api_token_person_matches_kind",
             )
         ]

@@ -52,16 +52,12 @@ def _answer(result):
 
 def _cases(request, table: Table, profile: str | None, dry_run: bool):
     _allowed(request, Scope.WRITE_CASE_EXTRACTS)
-    return _answer(
-        import_case_extract(table, profile=_profile(profile), actor=request.auth.person, commit=not dry_run)
-    )
+    return _answer(import_case_extract(table, profile=_profile(profile), actor=request.auth.person, commit=not dry_run))
 
 
 def _historic(request, table: Table, dry_run: bool, open_plans: bool):
     _allowed(request, Scope.WRITE_AUDITS)
-    return _answer(
-        import_historic_audits(table, actor=request.auth.person, commit=not dry_run, open_plans=open_plans)
-    )
+    return _answer(import_historic_audits(table, actor=request.auth.person, commit=not dry_run, open_plans=open_plans))
 
 
 def _read(file: UploadedFile) -> Table:

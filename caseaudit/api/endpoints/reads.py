@@ -177,7 +177,9 @@ def teams(request, f: Query[Filters]):
     qs = Team.objects.all()
     if f.service_area:
         qs = qs.filter(service_area_id=f.service_area)
-    return page(request, qs, f.limit, f.offset, lambda t: {"id": t.pk, "name": t.name, "service_area_id": t.service_area_id})
+    return page(
+        request, qs, f.limit, f.offset, lambda t: {"id": t.pk, "name": t.name, "service_area_id": t.service_area_id}
+    )
 
 
 @router.get("/children", response={200: ChildPage, **ERRORS}, tags=["organisation"])
@@ -287,7 +289,11 @@ def recommendations(request, f: Query[Filters]):
         qs = qs.filter(status=f.kind)
     fields = ("text", "agreed_action", "raised_on", "due_on", "status")
     return page(
-        request, qs, f.limit, f.offset, lambda r: {"id": r.pk, "source": str(r.source), **{k: getattr(r, k) for k in fields}}
+        request,
+        qs,
+        f.limit,
+        f.offset,
+        lambda r: {"id": r.pk, "source": str(r.source), **{k: getattr(r, k) for k in fields}},
     )
 
 
