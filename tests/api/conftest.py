@@ -3,7 +3,7 @@ from django.core.cache import caches
 
 from caseaudit.api.services import token_create_personal, token_create_service
 
-from ..improvement.conftest import finalise  # noqa: F401  (fixture re-used here)
+from ..improvement.conftest import finalise  # noqa: F401, F811  (fixture re-used here)
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +30,7 @@ def service_token(council):
 
 
 @pytest.fixture
-def world(council, finalise):
+def world(council, finalise):  # noqa: F811
     """An inadequate audit (with a plan) of Team A's child and a good one of Team C's."""
     inadequate = finalise("own", grade="inadequate")
     good = finalise("south", grade="good")
