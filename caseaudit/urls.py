@@ -15,6 +15,8 @@ urlpatterns = [
     path("imports/", include("caseaudit.imports.urls")),
     path("data-protection/", include("caseaudit.dataprotection.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("caseaudit.api.urls")),
+    path("account/api-tokens/", include("caseaudit.api.account_urls")),
 ]
 
 handler403 = "caseaudit.web.views.errors.permission_denied"

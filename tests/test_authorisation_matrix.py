@@ -21,7 +21,7 @@ from .test_url_walk import (
 )
 
 MATRIX = Path(__file__).resolve().parent.parent / "docs" / "authorisation-matrix.md"
-STATUSES = {"200", "204", "302", "404"}
+STATUSES = {"200", "204", "302", "401", "404"}
 
 
 def parse_matrix() -> dict[str, dict]:
@@ -48,6 +48,7 @@ def _done(audit) -> bool:
 
 
 def _rule_holds(word: str, person, obj) -> bool:
+    from caseaudit.api.models import ApiToken
     from caseaudit.audits.models import Audit
     from caseaudit.improvement.models import ImprovementPlan, RemedialAction
     from caseaudit.organisation.models import Child
@@ -94,6 +95,8 @@ def _rule_holds(word: str, person, obj) -> bool:
             "in-plan": lambda: obj.responsible_id == person.pk or obj.actions.filter(owner=person).exists(),
             "caseload-open": lambda: obj.stages.filter(kind="caseload_review", completed_on__isnull=True).exists(),
         }[word]()
+    if isinstance(obj, ApiToken):
+        return {"token-owner": lambda: obj.person_id == person.pk}[word]()
     if isinstance(obj, RemedialAction):
         return {"owner": lambda: obj.owner_id == person.pk, "open": lambda: obj.completed_on is None}[word]()
     raise AssertionError(f"rule {word!r} tried on {obj!r}")

@@ -83,19 +83,51 @@ GROWS = {
     "imports:profile_edit": "nothing",
     "imports:deviation_index": "deviations (paginated, not grown here)",
     "imports:deviation_show": "nothing",
+    "api_tokens:index": "the person's API tokens",
+    "api_tokens:service_index": "service API tokens",
+    "api:docs": "nothing (the OpenAPI document, rendered)",
+    "api:openapi-json": "nothing (the OpenAPI document)",
+}
+
+# The API's GET endpoints, called with the QA administrator's personal token (council-wide, so every row
+# grown below is in its lists), and the record each detail endpoint is asked for.
+API_GROWS = {
+    "api:service_areas": ("service areas (a page)", None),
+    "api:teams": ("teams (a page)", None),
+    "api:children": ("children (a page of 50)", None),
+    "api:child": ("nothing (one child)", "children"),
+    "api:audits": ("audits and their section grades (a page of 50)", None),
+    "api:audit": ("the audit's section grades", "audits"),
+    "api:themed_audits": ("themed programmes (a page)", None),
+    "api:plans": ("plans, stages and actions (a page of 50)", None),
+    "api:plan": ("the plan's stages and actions", "plans"),
+    "api:learning": ("learning entries (a page)", None),
+    "api:recommendations": ("recommendations and follow-ups (a page)", None),
+    "api:report": ("audits, plans, learning in the period (aggregated)", None),
 }
 
 
 def get_pages() -> list[str]:
+    pages = {name: spec for name, spec in PAGES.items() if not spec.get("skip")}
+    return sorted(
+        name
+        for name, spec in pages.items()
+        if not spec.get("post_only") and spec.get("method", "get") == "get" and not spec.get("public", False)
+    ) + sorted(name for name, spec in pages.items() if spec.get("public") and spec.get("method", "get") == "get")
+
+
+def api_get_endpoints() -> list[str]:
+    """The token-authenticated endpoints the walk skips, but the imports (POST) and the API root (404)."""
     return sorted(
         name
         for name, spec in PAGES.items()
-        if not spec.get("post_only") and spec.get("method", "get") == "get" and not spec.get("public", False)
-    ) + sorted(name for name, spec in PAGES.items() if spec.get("public") and spec.get("method", "get") == "get")
+        if spec.get("skip") and spec.get("method", "get") == "get" and name != "api:api-root"
+    )
 
 
 def test_every_page_has_a_budget():
     assert set(get_pages()) == set(GROWS), "List every GET page in GROWS (tests/test_query_budgets.py)"
+    assert set(api_get_endpoints()) == set(API_GROWS), "List every API GET endpoint in API_GROWS"
 
 
 def grow(council, world, copy: int) -> None:  # noqa: F811
@@ -190,6 +222,11 @@ def grow(council, world, copy: int) -> None:  # noqa: F811
             recommendation=rec, reviewed_on=today, status="partially", evidence="e", recorded_by=qa_admin
         )
     Report.objects.create(title=f"Extra {copy}", start=today, end=today, created_by=qa_admin)
+    from caseaudit.api.services import token_create_personal, token_create_service
+
+    for person in council.people.values():
+        token_create_personal(person=person, name=f"Extra {copy}")
+    token_create_service(created_by=qa_admin, name=f"Extra {copy}", scopes=["read:reports"])
 
 
 def url_for(name: str, obj) -> str:
@@ -237,3 +274,35 @@ def test_query_count_does_not_grow_with_rows(client, council, world, name):  # n
     status_after, after = count_queries(client, url)
     assert status_after == status
     assert after == before, f"{name} as {who}: {before} queries with N rows, {after} with 3N"
+
+
+@pytest.mark.parametrize("name", sorted(API_GROWS))
+def test_api_query_count_does_not_grow_with_rows(client, council, world, name):  # noqa: F811
+    from django.core.cache import caches
+
+    from caseaudit.api.services import token_create_personal
+
+    caches["api"].clear()
+    _, secret = token_create_personal(person=council["qa_admin"], name="budget")
+    route = next(route for route, n, _ in all_routes() if n == name)
+    objects = API_GROWS[name][1]
+    obj = world[objects][0] if objects else None
+    key = {"children": "child_id", "audits": "audit_id", "plans": "plan_id"}.get(objects or "")
+    url = route_to_url(route, {key: obj.pk} if obj is not None else {})
+    if name == "api:report":
+        url += "?date_from=2025-04-01&date_to=2027-03-31"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    def count() -> tuple[int, int]:
+        client.get(url, **headers)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, **headers)
+        return response.status_code, len(captured.captured_queries)
+
+    status, before = count()
+    assert status == 200, f"{name}: {status}"
+    grow(council, world, 1)
+    grow(council, world, 2)
+    status_after, after = count()
+    assert status_after == 200
+    assert after == before, f"{name}: {before} queries with N rows, {after} with 3N"

@@ -245,3 +245,27 @@ DATABASE_ROUTERS = ["caseaudit.web.replica.ReplicaRouter"]
 # a mounted volume) in CASEAUDIT_UPLOADS_DIR. Without it, var/uploads on this machine (one server only).
 MEDIA_ROOT = Path(env_str("CASEAUDIT_UPLOADS_DIR", str(MEDIA_ROOT)))
 STORAGES["default"] = {"BACKEND": env_str("CASEAUDIT_UPLOADS_BACKEND", STORAGES["default"]["BACKEND"])}
+# JSON API (issue 8, docs/api.md). The rate-limit counter lives in the "api" cache: local memory
+# by default (per process); several servers need a shared one: CASEAUDIT_API_CACHE_URL=db://table
+# (run `caseaudit createcachetable`) or redis://host:6379/0 (needs the redis package).
+INSTALLED_APPS += ["caseaudit.api"]
+
+
+def _api_cache(url: str) -> dict:
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caseaudit-api"}
+    if url.startswith("db://") and len(url) > len("db://"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": url[len("db://") :]}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(f"CASEAUDIT_API_CACHE_URL must start locmem://, db:// or redis://, not {url!r}")
+
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": _api_cache(env_str("CASEAUDIT_API_CACHE_URL", "locmem://")),
+}
+CASEAUDIT_API_CACHE = "api"
+CASEAUDIT_API_RATE_LIMIT = env_int("CASEAUDIT_API_RATE_LIMIT", 120)
+CASEAUDIT_API_RATE_WINDOW_SECONDS = env_int("CASEAUDIT_API_RATE_WINDOW_SECONDS", 60)
+CASEAUDIT_API_MAX_BODY_BYTES = env_int("CASEAUDIT_API_MAX_BODY_MB", 10) * 1024 * 1024

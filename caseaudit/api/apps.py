@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "caseaudit.api"
+    label = "api"
+    verbose_name = "JSON API"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Creation and revocation are in the change history; the hash and the last-used time are not.
+        auditlog.register(models.ApiToken, exclude_fields=["secret_hash", "last_used_at"])
