@@ -157,7 +157,12 @@ PAGES.update(
         "api_tokens:index": {"public": False},
         "api_tokens:revoke": {"public": False, "post_only": True, "objects": "tokens"},
         "api_tokens:service_index": {"public": False, "roles": QA_ONLY},
-        "api_tokens:service_revoke": {"public": False, "post_only": True, "objects": "service_tokens", "roles": QA_ONLY},
+        "api_tokens:service_revoke": {
+            "public": False,
+            "post_only": True,
+            "objects": "service_tokens",
+            "roles": QA_ONLY,
+        },
     }
 )
 
