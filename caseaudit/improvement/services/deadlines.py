@@ -19,7 +19,7 @@ from ..calendar import working_days_between
 from ..models import ImprovementPlan, PlanStatus, RemedialAction, Stage, StageKind, Timescales
 from .messaging import plan_link, send_once
 from .people import area_people, management_line, practice_lead_for
-from .plans import check_meeting_cover
+from .plans import check_meeting_cover, plan_open
 
 LEVELS = ["team manager", "service manager", "head of service", "director"]
 
@@ -29,6 +29,7 @@ class DeadlineRun:
     reminders: int = 0
     escalations: int = 0
     cover_notices: int = 0
+    plans_opened: int = 0
     details: list[str] = field(default_factory=list)
 
 
@@ -92,8 +93,37 @@ def _remind_and_escalate(
             run.details.append(f"{what} for {plan.child.case_id} escalated to {manager}")
 
 
+# How far back the job looks for an inadequate audit left without a plan.
+CATCH_UP_DAYS = 14
+
+
+def plans_catch_up(run: DeadlineRun, today: datetime.date) -> None:
+    """Open the plan for any recent inadequate first audit that has none.
+
+    The plan opens after the moderation commits (on_commit): a process that dies
+    between the two leaves a final Inadequate grade with no plan. plan_open is
+    idempotent, so running this beside the signal is safe. Re-audits are left to
+    the signal: their outcome is recorded on the earlier plan, not a plan of their own.
+    """
+    from caseaudit.audits.grades import Grade
+    from caseaudit.audits.models import Audit
+
+    since = today - datetime.timedelta(days=CATCH_UP_DAYS)
+    orphans = Audit.objects.filter(
+        final_grade=Grade.INADEQUATE,
+        follows__isnull=True,
+        finalised_at__date__gte=since,
+        improvement_plan__isnull=True,
+    ).select_related("child", "team", "worker", "auditor")
+    for audit in orphans:
+        if plan_open(audit=audit, today=today) is not None:
+            run.plans_opened += 1
+            run.details.append(f"Plan opened for {audit.child.case_id} (missed when the audit was finalised)")
+
+
 def run_deadlines(*, today: datetime.date) -> DeadlineRun:
     run = DeadlineRun()
+    plans_catch_up(run, today)
     timescales = Timescales.current()
     stages = (
         Stage.objects.filter(plan__status=PlanStatus.OPEN, completed_on__isnull=True, due_on__isnull=False)
