@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -39,7 +40,13 @@ def reject_control_characters(value) -> None:
         )
 
 
-class GovukFormMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GovukFormMixin(_FormBase):
     """Give each widget its GOV.UK class, the error modifier when invalid, and
     aria-describedby pointing at the hint and error message the template renders."""
 

@@ -42,8 +42,8 @@ def stage_holders(stage: Stage, today: datetime.date) -> list[Person]:
         return area_people(plan, Role.SERVICE_MANAGER)
     if stage.kind == StageKind.CASELOAD_REVIEW:
         return [p for p in [plan.team.manager, *area_people(plan, Role.SERVICE_MANAGER)] if p]
-    if stage.kind == StageKind.REAUDIT and stage.reaudit_id:
-        return [stage.reaudit.auditor] if stage.reaudit.auditor_id else []
+    if stage.kind == StageKind.REAUDIT and stage.reaudit is not None:
+        return [stage.reaudit.auditor] if stage.reaudit.auditor is not None else []
     return []
 
 
@@ -132,6 +132,7 @@ def run_deadlines(*, today: datetime.date) -> DeadlineRun:
         .order_by("due_on", "pk")
     )
     for stage in stages.iterator(chunk_size=500):
+        assert stage.due_on is not None  # noqa: S101 - filtered above
         with transaction.atomic():
             if stage.kind == StageKind.MEETING:
                 run.cover_notices += check_meeting_cover(plan=stage.plan)

@@ -120,6 +120,7 @@ def _schedule_reaudit(plan: ImprovementPlan, stage: Stage, audit: Audit) -> None
     candidates += [p for p in auditor_pool() if may_audit(p, audit.child)]
     if not candidates:
         return
+    assert stage.due_on is not None  # noqa: S101 - set when the plan opened, just above
     stage.reaudit = reaudit_open(earlier=audit, auditor=candidates[0], due_on=stage.due_on)
     stage.save(update_fields=["reaudit"])
 
@@ -151,7 +152,7 @@ def check_meeting_cover(*, plan: ImprovementPlan) -> int:
     """If the practice lead is away on the meeting's due date, tell the named cover;
     with no cover, tell the service manager that nobody covers. Returns how many messages this call sent."""
     meeting = plan.stages.get(kind=StageKind.MEETING)
-    if meeting.is_done:
+    if meeting.is_done or meeting.due_on is None:
         return 0
     lead, chair, absent = practice_lead_for(plan, meeting.due_on)
     if not absent:
@@ -244,17 +245,18 @@ def meeting_record(
                     plan=plan, description=a.description.strip(), owner=a.owner, due_on=a.due_on, created_on=today
                 )
                 for a in actions
+                if a.due_on is not None  # checked above: every action has a due date
             ]
         )
         _event(plan, by, StageKind.MEETING, "Due", "Held", f"{len(actions)} remedial actions agreed")
-        for action in created:
+        for remedial in created:
             send_once(
-                key=f"action:{action.pk}:assigned",
-                recipient=action.owner,
+                key=f"action:{remedial.pk}:assigned",
+                recipient=remedial.owner,
                 plan=plan,
                 reason="Remedial action assigned",
                 subject=f"Remedial action for case {plan.child.case_id}",
-                body=f"You own this action, due {action.due_on:%d %B %Y}:\n{action.description}\n{plan_link(plan)}",
+                body=f"You own this action, due {remedial.due_on:%d %B %Y}:\n{remedial.description}\n{plan_link(plan)}",
             )
     return plan
 
