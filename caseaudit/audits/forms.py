@@ -304,6 +304,17 @@ class ToolSectionForm(GovukForm):
         help_text="Start a line with [text] for a free-text answer; other questions are answered yes, partly, no or not applicable",
     )
 
+    def clean_questions(self) -> str:
+        # Each line becomes a question, stored in a bounded column: PostgreSQL refuses a longer one (a 500).
+        from .models import ToolQuestion
+
+        limit = ToolQuestion._meta.get_field("text").max_length
+        questions = self.cleaned_data["questions"]
+        for n, line in enumerate((q.strip() for q in questions.splitlines() if q.strip()), start=1):
+            if len(line.removeprefix("[text]").strip()) > limit:
+                raise forms.ValidationError(f"Question {n} must be {limit} characters or fewer")
+        return questions
+
     def clean(self):
         data = super().clean()
         if data.get("questions", "").strip() and not data.get("title", "").strip():

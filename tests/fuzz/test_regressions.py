@@ -98,3 +98,26 @@ def test_every_export_view_neutralises_hostile_stored_text(client, council):
         assert not [t for t in texts if t.lstrip(" ").startswith(("=", "+", "@", "\t", "\r"))], url
         if "reports" in url:
             assert any("cmd|" in t for t in texts), f"the learning title is not in {url}"
+
+
+def test_an_overlong_tool_question_is_a_form_error_not_a_database_error(client, council):
+    """Found on PostgreSQL: a question line over the column's 300 characters raised DataError."""
+    from caseaudit.audits.models import AuditTool
+    from caseaudit.audits.services.tools import standard_tools_ensure
+
+    tool, _ = standard_tools_ensure()
+    versions = tool.versions.count()
+    client.force_login(council["qa_admin"])
+    response = client.post(
+        f"/audits/tools/{tool.pk}/edit",
+        {
+            "sections-TOTAL_FORMS": "1",
+            "sections-INITIAL_FORMS": "0",
+            "sections-0-title": "Voice of the child",
+            "sections-0-questions": "Short question\n" + "Q" * 301,
+            "note": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Question 2 must be 300 characters or fewer" in response.content.decode()
+    assert AuditTool.objects.get(pk=tool.pk).versions.count() == versions
