@@ -343,11 +343,20 @@ def action_complete(*, action_id: int, by: Person, evidence: str) -> RemedialAct
     return action
 
 
-def responsible_change(*, plan_id: int, by: Person, responsible: Person, role: str) -> ImprovementPlan:
+def responsible_change(
+    *, plan_id: int, by: Person, responsible: Person, role: str, expected_version: int | None = None
+) -> ImprovementPlan:
+    """expected_version is the plan version the form was built from: a change made
+    since by someone else is refused, not silently overwritten."""
     with transaction.atomic():
         plan = _locked(plan_id)
         if not by.has_role(Role.QA_ADMIN, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE):
             raise PlanRuleError("A service manager or QA administrator names the responsible professional")
+        if expected_version is not None and plan.version != expected_version:
+            raise PlanRuleError(
+                f"{plan.responsible or 'Nobody'} ({plan.get_responsible_role_display()}) was named by someone else "
+                "while you were editing. Your choice is below: save again to replace theirs."
+            )
         before = f"{plan.responsible} ({plan.get_responsible_role_display()})"
         plan.responsible = responsible
         plan.responsible_role = role
