@@ -258,10 +258,18 @@ class ProgrammeForm(GovukForm):
         set_month_choices(self.fields["month"], today)
 
 
+def quotas_fingerprint(quotas) -> str:
+    """The quotas a page was built from, so a save can tell whether someone changed them since."""
+    return ",".join(f"{q.team_id}:{q.quota}" for q in sorted(quotas, key=lambda q: q.team_id))
+
+
 class QuotasForm(GovukForm):
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.quotas = list(programme.quotas.select_related("team"))
+        self.fields["based_on"].initial = quotas_fingerprint(self.quotas)
         for quota in self.quotas:
             self.fields[f"team_{quota.team_id}"] = forms.IntegerField(
                 label=str(quota.team),
