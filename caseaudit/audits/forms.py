@@ -258,10 +258,18 @@ class ProgrammeForm(GovukForm):
         set_month_choices(self.fields["month"], today)
 
 
+def quotas_fingerprint(quotas) -> str:
+    """The quotas a page was built from, so a save can tell whether someone changed them since."""
+    return ",".join(f"{q.team_id}:{q.quota}" for q in sorted(quotas, key=lambda q: q.team_id))
+
+
 class QuotasForm(GovukForm):
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.quotas = list(programme.quotas.select_related("team"))
+        self.fields["based_on"].initial = quotas_fingerprint(self.quotas)
         for quota in self.quotas:
             self.fields[f"team_{quota.team_id}"] = forms.IntegerField(
                 label=str(quota.team),
@@ -303,6 +311,17 @@ class ToolSectionForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Start a line with [text] for a free-text answer; other questions are answered yes, partly, no or not applicable",
     )
+
+    def clean_questions(self) -> str:
+        # Each line becomes a question, stored in a bounded column: PostgreSQL refuses a longer one (a 500).
+        from .models import ToolQuestion
+
+        limit = ToolQuestion._meta.get_field("text").max_length
+        questions = self.cleaned_data["questions"]
+        for n, line in enumerate((q.strip() for q in questions.splitlines() if q.strip()), start=1):
+            if len(line.removeprefix("[text]").strip()) > limit:
+                raise forms.ValidationError(f"Question {n} must be {limit} characters or fewer")
+        return questions
 
     def clean(self):
         data = super().clean()

@@ -153,9 +153,9 @@ def child_records_trail(child: Child) -> QuerySet[TrailEntry]:
     types = ContentType.objects.get_for_models(*[model for model, _ in groups])
     about = Q(pk__in=[])
     for model, ids in groups:
-        ids = [str(pk) for pk in ids]
-        if ids:
-            about |= Q(content_type=types[model], object_pk__in=ids)
+        keys = [str(pk) for pk in ids]
+        if keys:
+            about |= Q(content_type=types[model], object_pk__in=keys)
     return TrailEntry.objects.filter(about).select_related("content_type", "actor")
 
 

@@ -6,6 +6,8 @@ council whose report differs copies a profile and renames the headings.
 
 from __future__ import annotations
 
+from typing import Any
+
 from caseaudit.organisation.models import LegalStatus
 
 from .models import CaseField
@@ -29,7 +31,7 @@ COMMON_STATUSES = {
     "leaving care": LegalStatus.CARE_LEAVER,
 }
 
-BUILTIN_PROFILES = [
+BUILTIN_PROFILES: list[dict[str, Any]] = [
     {
         "slug": "caseaudit",
         "name": "CaseAudit standard headings",

@@ -51,7 +51,12 @@ def read_table(data: bytes, filename: str) -> Table:
 
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "The file says it is UTF-16 text but is not: export it again as 'CSV UTF-8 (Comma delimited)'"
+            ) from None
     if b"\x00" in data[:4096]:
         raise ImportFileError("The file is not a text CSV file (it holds binary data): export it again as CSV UTF-8")
     try:

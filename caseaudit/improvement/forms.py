@@ -123,3 +123,5 @@ class ResponsibleForm(GovukForm):
         widget=GovukRadios,
         error_messages={"required": "Choose their role"},
     )
+    # The plan version the form was built from: a change by someone else since is detected.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)

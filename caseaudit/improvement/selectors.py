@@ -53,11 +53,12 @@ def dashboard_rows(plans: QuerySet[ImprovementPlan], today: datetime.date, stage
     rows = []
     for plan in plans:
         by_kind = {s.kind: s for s in plan.stages.all()}
-        cells = {
+        cells: dict[str, StageCell | None] = {
             kind: StageCell(s.due_on, s.completed_on, s.rag(today)) if (s := by_kind.get(kind)) else None
             for kind in DASHBOARD_STAGES
         }
-        if stage and not (cells.get(stage) and cells[stage].rag in ("red", "amber", "green")):
+        cell = cells.get(stage) if stage else None
+        if stage and not (cell is not None and cell.rag in ("red", "amber", "green")):
             continue
         actions = list(plan.actions.all())
         rows.append(DashboardRow(plan, cells, len(actions), sum(1 for a in actions if a.due_on < today)))

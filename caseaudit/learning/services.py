@@ -43,7 +43,8 @@ def follow_up_record(
             evidence=evidence.strip(),
             recorded_by=by,
         )
-        latest = recommendation.follow_ups.order_by("-reviewed_on", "-pk").first()
+        # The follow-up was created just above, so there is always a latest one.
+        latest = recommendation.follow_ups.order_by("-reviewed_on", "-pk")[0]
         recommendation.status = latest.status
         recommendation.save(update_fields=["status"])
     return follow_up

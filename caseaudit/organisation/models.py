@@ -54,7 +54,7 @@ class PersonManager(BaseUserManager["Person"]):
         PersonRole.objects.create(person=person, role=Role.QA_ADMIN)
         return person
 
-    def get_by_natural_key(self, username: str) -> Person:
+    def get_by_natural_key(self, username: str | None) -> Person:
         return self.get(email__iexact=username)
 
 
@@ -110,7 +110,7 @@ class Person(AbstractBaseUser):
     def home_service_area_id(self) -> int | None:
         if self.service_area_id:
             return self.service_area_id
-        return self.team.service_area_id if self.team_id else None
+        return self.team.service_area_id if self.team is not None else None
 
     # Django admin asks these; only QA administrators administer CaseAudit.
     @property

@@ -5,16 +5,24 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 from django.http import HttpResponse
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 (so XLSX) cannot hold; openpyxl refuses a cell holding one. Forms refuse
+# them, but older records, imports and the admin may still carry them.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    """The value as text a spreadsheet shows and never runs: unwritable characters dropped,
+    and a leading formula character (after any leading spaces) made literal with an apostrophe."""
+    if isinstance(value, str):
+        value = _UNWRITABLE.sub("", value)
+        if value.lstrip(" ").startswith(_FORMULA_STARTS):
+            return "'" + value
     return value
 
 

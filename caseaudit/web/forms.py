@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 _WIDGET_CLASSES = {
     forms.RadioSelect: "",
@@ -22,7 +26,27 @@ _ERROR_CLASSES = {
 }
 
 
-class GovukFormMixin:
+# C0 control characters other than tab, newline and carriage return, DEL and the C1 range.
+# PostgreSQL refuses NUL in text, spreadsheets (XLSX is XML) refuse the rest, and
+# none of them is anything a person means to type: they arrive from pasted text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def reject_control_characters(value) -> None:
+    if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Remove the hidden control characters from this answer (they often come from pasted text)",
+            code="control_characters",
+        )
+
+
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GovukFormMixin(_FormBase):
     """Give each widget its GOV.UK class, the error modifier when invalid, and
     aria-describedby pointing at the hint and error message the template renders."""
 
@@ -33,6 +57,11 @@ class GovukFormMixin:
     def apply_govuk_classes(self) -> None:
         """Forms that add fields after __init__ call this again."""
         for field in self.fields.values():
+            if isinstance(field, forms.CharField) and reject_control_characters not in field.validators:
+                # Django's own NUL check comes first with a less helpful message: replace it.
+                field.validators = [
+                    v for v in field.validators if type(v).__name__ != "ProhibitNullCharactersValidator"
+                ] + [reject_control_characters]
             widget = field.widget
             for widget_type, css in _WIDGET_CLASSES.items():
                 if isinstance(widget, widget_type):

@@ -111,6 +111,10 @@ def test_a_qa_admin_plans_a_programme_through_the_pages(client, council):
     programme = Programme.objects.get()
     assert response["Location"] == reverse("audits:programme_show", args=[programme.pk])
     quotas = {f"team_{q.team_id}": "2" for q in programme.quotas.all()}
+    # The page's hidden field: the quotas it was built from (a change since is detected).
+    from caseaudit.audits.forms import quotas_fingerprint
+
+    quotas["based_on"] = quotas_fingerprint(programme.quotas.all())
     client.post(reverse("audits:programme_quotas", args=[programme.pk]), quotas)
     client.post(reverse("audits:programme_propose", args=[programme.pk]))
     assert programme.sample.count() == 4

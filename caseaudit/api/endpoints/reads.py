@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from ninja import Query, Router, Schema
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from caseaudit.audits.access import audits_visible_to
 from caseaudit.audits.models import DONE_STATUSES, Audit, Programme, ProgrammeKind
@@ -32,6 +31,7 @@ from ..schemas import (
     AuditPage,
     ChildOut,
     ChildPage,
+    IsoDate,
     LearningPage,
     PlanOut,
     PlanPage,
@@ -48,18 +48,25 @@ router = Router()
 class Filters(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=10_000_000)
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     service_area: int | None = Field(None, ge=1, le=2**31 - 1)
     team: int | None = Field(None, ge=1, le=2**31 - 1)
     grade: str | None = Field(None, max_length=40)
     kind: str | None = Field(None, max_length=40)
 
-    @model_validator(mode="after")
-    def _range(self):
-        if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise ValueError("date_to must be on or after date_from")
-        return self
+    @field_validator("date_to")
+    @classmethod
+    def _range(cls, value, info: ValidationInfo):
+        return _on_or_after_date_from(value, info)
+
+
+def _on_or_after_date_from(value, info: ValidationInfo):
+    # On the field, not the model, so the error names date_to (date_from is declared first, so it is in data).
+    start = info.data.get("date_from")
+    if value is not None and start is not None and value < start:
+        raise ValueError("must be on or after date_from")
+    return value
 
 
 def _person(request):
@@ -298,18 +305,19 @@ def recommendations(request, f: Query[Filters]):
 
 
 class ReportQuery(Schema):
-    date_from: datetime.date
-    date_to: datetime.date
+    date_from: IsoDate
+    date_to: IsoDate
     service_area: int | None = Field(None, ge=1, le=2**31 - 1)
     team: int | None = Field(None, ge=1, le=2**31 - 1)
 
-    @model_validator(mode="after")
-    def _range(self):
-        if self.date_to < self.date_from:
-            raise ValueError("date_to must be on or after date_from")
-        if (self.date_to - self.date_from).days > 366 * 5:
-            raise ValueError("date_to: a report covers at most five years")
-        return self
+    @field_validator("date_to")
+    @classmethod
+    def _range(cls, value, info: ValidationInfo):
+        value = _on_or_after_date_from(value, info)
+        start = info.data.get("date_from")
+        if start is not None and (value - start).days > 366 * 5:
+            raise ValueError("a report covers at most five years")
+        return value
 
 
 @router.get("/reports", response={200: dict[str, Any], **ERRORS}, tags=["reports"])

@@ -54,7 +54,7 @@ def may_audit(auditor: Person, child: Child, today: datetime.date | None = None)
     """Nobody audits their own case, nor a case they manage (worker, line manager, team manager)."""
     if child.allocated_worker_id == auditor.pk:
         return False
-    if child.allocated_worker_id and child.allocated_worker.line_manager_id == auditor.pk:
+    if child.allocated_worker is not None and child.allocated_worker.line_manager_id == auditor.pk:
         return False
     if child.team.manager_id == auditor.pk:
         return False
@@ -96,10 +96,13 @@ def audit_open(
 
 def reaudit_open(*, earlier: Audit, auditor: Person, due_on: datetime.date) -> Audit:
     """A re-audit of the same child's file, linked to the audit it follows up."""
+    version = earlier.tool_version.tool.current_version
+    if version is None:
+        raise AuditRuleError("The audit tool has no version to re-audit with")
     return audit_open(
         child=earlier.child,
         auditor=auditor,
-        tool_version=earlier.tool_version.tool.current_version,
+        tool_version=version,
         due_on=due_on,
         kind=AuditKind.RE_AUDIT,
         follows=earlier,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,7 +15,7 @@ from caseaudit.organisation.roles import Role
 from ..models import Audit
 
 
-def _send(subject: str, body: str, people: list[Person]) -> None:
+def _send(subject: str, body: str, people: Sequence[Person | None]) -> None:
     recipients = sorted({p.email for p in people if p is not None and p.is_active})
     if recipients:
         transaction.on_commit(

@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +13,7 @@ from caseaudit.organisation.roles import Role
 from caseaudit.web.permissions import require_role
 
 from ..errors import AuditRuleError
-from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAuditorForm, ThemedProgrammeForm
+from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAuditorForm, ThemedProgrammeForm, quotas_fingerprint
 from ..models import Programme, SampleEntry
 from ..services import sampling
 
@@ -120,9 +121,20 @@ def quotas(request, pk: int):
         raise Http404
     if not form.is_valid():
         return show(request, pk, quotas_form=form)
-    for quota in form.quotas:
-        quota.quota = form.cleaned_data[f"team_{quota.team_id}"]
-        quota.save()
+    with transaction.atomic():
+        current = list(programme.quotas.select_for_update())
+        if quotas_fingerprint(current) != form.cleaned_data["based_on"]:
+            # Someone saved quotas since this page was built: tell them, keep what they typed.
+            form.add_error(
+                None,
+                "Someone else changed these quotas while you were editing. Your numbers are below: save again to replace theirs.",
+            )
+            form.data = form.data.copy()
+            form.data["based_on"] = quotas_fingerprint(current)
+            return show(request, pk, quotas_form=form)
+        for quota in form.quotas:
+            quota.quota = form.cleaned_data[f"team_{quota.team_id}"]
+            quota.save()
     messages.success(request, "Quotas saved")
     return redirect("audits:programme_show", pk=pk)
 

@@ -212,7 +212,7 @@ def _check_row(
 def _check_all(table, columns, lookups, existing, stored_events, today, result, progress, on_created=None) -> list:
     """Check every row against the file and the stored children: (action, row, changes) for the good ones."""
     seen: dict[str, int] = {}
-    planned: list[tuple[str, CaseRow, dict]] = []
+    planned: list[tuple[str, CaseRow, dict | None]] = []
     total = len(table)
     for index_, (line, cells) in enumerate(table.rows):
         # The table is consumed: each row's raw cells are let go once checked, which keeps a

@@ -75,9 +75,17 @@ def parse_grade(text: str, *, critical_allowed: bool = True) -> tuple[str, bool]
     raise RowProblem(f"'{shorten(text)}' is not a grade on the scale ({GRADE_NAMES})")
 
 
-def template_headers() -> list[str]:
+def _standard_version() -> ToolVersion:
+    """Historic audits are recorded against the standard tool's current version."""
     tool, _ = standard_tools_ensure()
-    sections = list(tool.current_version.sections.order_by("position").values_list("title", flat=True))
+    version = tool.current_version
+    if version is None:  # standard_tools_ensure always leaves one; a broken database is not an import problem
+        raise RuntimeError("The standard audit tool has no version")
+    return version
+
+
+def template_headers() -> list[str]:
+    sections = list(_standard_version().sections.order_by("position").values_list("title", flat=True))
     return [*TEMPLATE_COLUMNS[:9], *sections, *TEMPLATE_COLUMNS[9:]]
 
 
@@ -105,15 +113,16 @@ class AuditRow:
 
 class _Context:
     def __init__(self):
-        tool, _ = standard_tools_ensure()
-        self.version: ToolVersion = tool.current_version
+        self.version = _standard_version()
         self.sections = {normalise_header(s.title): s.pk for s in self.version.sections.all()}
         self.section_titles = {s.pk: s.title for s in self.version.sections.all()}
         self.areas = {normalise_header(n): pk for pk, n in ServiceArea.objects.values_list("pk", "name")}
         self.teams: dict[str, list[tuple[int, int]]] = {}
         for pk, name, area_id in Team.objects.values_list("pk", "name", "service_area_id"):
             self.teams.setdefault(normalise_header(name), []).append((pk, area_id))
-        self.children = {c: (pk, team) for c, pk, team in Child.objects.values_list("case_id", "pk", "team_id")}
+        self.children: dict[str, tuple[int, int]] = {
+            c: (pk, team) for c, pk, team in Child.objects.values_list("case_id", "pk", "team_id")
+        }
         self.people: dict[str, list[int]] = {}
         for pk, name in Person.objects.values_list("pk", "full_name"):
             self.people.setdefault(normalise_header(name), []).append(pk)
@@ -198,7 +207,7 @@ def _check(line: int, cells: list[str], columns: dict[str, int], ctx: _Context, 
     for column, value in (("service_area", area), ("team", team)):
         if len(value) > 120:
             problem(column, "the name is longer than 120 characters")
-    if errors:
+    if errors or kind is None or audit_date is None:  # a missing kind or date is always among the errors
         result.errors.extend(errors)
         return None
     return AuditRow(
@@ -346,7 +355,7 @@ def _team_id(row: AuditRow, ctx: _Context) -> int | None:
 
 
 def _write(rows: list[AuditRow], ctx: _Context, result: ImportResult, *, open_plans: bool) -> list:
-    planned = []
+    planned: list[tuple[str, str, int | None, dict[str, str]]] = []
     created: dict[str, Audit] = {}
     themes: dict[str, Programme] = {}
     for row in sorted(rows, key=lambda r: (r.audit_date, r.line)):
@@ -355,6 +364,8 @@ def _write(rows: list[AuditRow], ctx: _Context, result: ImportResult, *, open_pl
             continue
         team_id = _team_id(row, ctx)
         if row.case_id not in ctx.children:
+            if team_id is None:  # the row checks ask for the team of every new child
+                raise RuntimeError(f"line {row.line}: a new child without a team passed the checks")
             child = Child.objects.create(
                 case_id=row.case_id,
                 name=NOT_RECORDED,

@@ -19,7 +19,7 @@ from ..calendar import working_days_between
 from ..models import ImprovementPlan, PlanStatus, RemedialAction, Stage, StageKind, Timescales
 from .messaging import plan_link, send_once
 from .people import area_people, management_line, practice_lead_for
-from .plans import check_meeting_cover
+from .plans import check_meeting_cover, plan_open
 
 LEVELS = ["team manager", "service manager", "head of service", "director"]
 
@@ -29,6 +29,7 @@ class DeadlineRun:
     reminders: int = 0
     escalations: int = 0
     cover_notices: int = 0
+    plans_opened: int = 0
     details: list[str] = field(default_factory=list)
 
 
@@ -41,8 +42,8 @@ def stage_holders(stage: Stage, today: datetime.date) -> list[Person]:
         return area_people(plan, Role.SERVICE_MANAGER)
     if stage.kind == StageKind.CASELOAD_REVIEW:
         return [p for p in [plan.team.manager, *area_people(plan, Role.SERVICE_MANAGER)] if p]
-    if stage.kind == StageKind.REAUDIT and stage.reaudit_id:
-        return [stage.reaudit.auditor] if stage.reaudit.auditor_id else []
+    if stage.kind == StageKind.REAUDIT and stage.reaudit is not None:
+        return [stage.reaudit.auditor] if stage.reaudit.auditor is not None else []
     return []
 
 
@@ -92,8 +93,37 @@ def _remind_and_escalate(
             run.details.append(f"{what} for {plan.child.case_id} escalated to {manager}")
 
 
+# How far back the job looks for an inadequate audit left without a plan.
+CATCH_UP_DAYS = 14
+
+
+def plans_catch_up(run: DeadlineRun, today: datetime.date) -> None:
+    """Open the plan for any recent inadequate first audit that has none.
+
+    The plan opens after the moderation commits (on_commit): a process that dies
+    between the two leaves a final Inadequate grade with no plan. plan_open is
+    idempotent, so running this beside the signal is safe. Re-audits are left to
+    the signal: their outcome is recorded on the earlier plan, not a plan of their own.
+    """
+    from caseaudit.audits.grades import Grade
+    from caseaudit.audits.models import Audit
+
+    since = today - datetime.timedelta(days=CATCH_UP_DAYS)
+    orphans = Audit.objects.filter(
+        final_grade=Grade.INADEQUATE,
+        follows__isnull=True,
+        finalised_at__date__gte=since,
+        improvement_plan__isnull=True,
+    ).select_related("child", "team", "worker", "auditor")
+    for audit in orphans:
+        if plan_open(audit=audit, today=today) is not None:
+            run.plans_opened += 1
+            run.details.append(f"Plan opened for {audit.child.case_id} (missed when the audit was finalised)")
+
+
 def run_deadlines(*, today: datetime.date) -> DeadlineRun:
     run = DeadlineRun()
+    plans_catch_up(run, today)
     timescales = Timescales.current()
     stages = (
         Stage.objects.filter(plan__status=PlanStatus.OPEN, completed_on__isnull=True, due_on__isnull=False)
@@ -102,6 +132,7 @@ def run_deadlines(*, today: datetime.date) -> DeadlineRun:
         .order_by("due_on", "pk")
     )
     for stage in stages.iterator(chunk_size=500):
+        assert stage.due_on is not None  # noqa: S101 - filtered above
         with transaction.atomic():
             if stage.kind == StageKind.MEETING:
                 run.cover_notices += check_meeting_cover(plan=stage.plan)

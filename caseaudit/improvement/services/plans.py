@@ -120,6 +120,7 @@ def _schedule_reaudit(plan: ImprovementPlan, stage: Stage, audit: Audit) -> None
     candidates += [p for p in auditor_pool() if may_audit(p, audit.child)]
     if not candidates:
         return
+    assert stage.due_on is not None  # noqa: S101 - set when the plan opened, just above
     stage.reaudit = reaudit_open(earlier=audit, auditor=candidates[0], due_on=stage.due_on)
     stage.save(update_fields=["reaudit"])
 
@@ -151,7 +152,7 @@ def check_meeting_cover(*, plan: ImprovementPlan) -> int:
     """If the practice lead is away on the meeting's due date, tell the named cover;
     with no cover, tell the service manager that nobody covers. Returns how many messages this call sent."""
     meeting = plan.stages.get(kind=StageKind.MEETING)
-    if meeting.is_done:
+    if meeting.is_done or meeting.due_on is None:
         return 0
     lead, chair, absent = practice_lead_for(plan, meeting.due_on)
     if not absent:
@@ -244,16 +245,17 @@ def meeting_record(
                 plan=plan, description=a.description.strip(), owner=a.owner, due_on=a.due_on, created_on=today
             )
             for a in actions
+            if a.owner is not None and a.due_on is not None  # checked above: every action has both
         ]
         _event(plan, by, StageKind.MEETING, "Due", "Held", f"{len(actions)} remedial actions agreed")
-        for action in created:
+        for remedial in created:
             send_once(
-                key=f"action:{action.pk}:assigned",
-                recipient=action.owner,
+                key=f"action:{remedial.pk}:assigned",
+                recipient=remedial.owner,
                 plan=plan,
                 reason="Remedial action assigned",
                 subject=f"Remedial action for case {plan.child.case_id}",
-                body=f"You own this action, due {action.due_on:%d %B %Y}:\n{action.description}\n{plan_link(plan)}",
+                body=f"You own this action, due {remedial.due_on:%d %B %Y}:\n{remedial.description}\n{plan_link(plan)}",
             )
     return plan
 
@@ -340,11 +342,20 @@ def action_complete(*, action_id: int, by: Person, evidence: str) -> RemedialAct
     return action
 
 
-def responsible_change(*, plan_id: int, by: Person, responsible: Person, role: str) -> ImprovementPlan:
+def responsible_change(
+    *, plan_id: int, by: Person, responsible: Person, role: str, expected_version: int | None = None
+) -> ImprovementPlan:
+    """expected_version is the plan version the form was built from: a change made
+    since by someone else is refused, not silently overwritten."""
     with transaction.atomic():
         plan = _locked(plan_id)
         if not by.has_role(Role.QA_ADMIN, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE):
             raise PlanRuleError("A service manager or QA administrator names the responsible professional")
+        if expected_version is not None and plan.version != expected_version:
+            raise PlanRuleError(
+                f"{plan.responsible or 'Nobody'} ({plan.get_responsible_role_display()}) was named by someone else "
+                "while you were editing. Your choice is below: save again to replace theirs."
+            )
         before = f"{plan.responsible} ({plan.get_responsible_role_display()})"
         plan.responsible = responsible
         plan.responsible_role = role

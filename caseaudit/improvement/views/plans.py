@@ -155,17 +155,27 @@ def responsible(request, pk: int):
     if not can_manage(request.user):
         raise Http404
     form = ResponsibleForm(
-        request.POST or None, initial={"responsible": plan.responsible, "role": plan.responsible_role}
+        request.POST or None,
+        initial={"responsible": plan.responsible, "role": plan.responsible_role, "version": plan.version},
     )
     if request.method == "POST" and form.is_valid():
-        service.responsible_change(
-            plan_id=plan.pk,
-            by=request.user,
-            responsible=form.cleaned_data["responsible"],
-            role=form.cleaned_data["role"],
-        )
-        messages.success(request, "Responsible professional updated")
-        return redirect("improvement:plan_show", pk=plan.pk)
+        try:
+            service.responsible_change(
+                plan_id=plan.pk,
+                by=request.user,
+                responsible=form.cleaned_data["responsible"],
+                role=form.cleaned_data["role"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except PlanRuleError as refused:
+            form.add_error(None, refused.message)
+            # They have been told: saving again now replaces the other choice.
+            plan.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = plan.version
+        else:
+            messages.success(request, "Responsible professional updated")
+            return redirect("improvement:plan_show", pk=plan.pk)
     return _form_page(
         request,
         plan,
