@@ -25,3 +25,11 @@ def accessibility(request):
 @login_not_required
 def privacy(request):
     return render(request, "web/privacy.html")
+
+
+@login_not_required
+def help_page(request):
+    """Grades, the audit cycle and the response process in plain words; the grades from the same source as the form."""
+    from caseaudit.audits.grades import GRADE_DESCRIPTORS
+
+    return render(request, "web/help.html", {"descriptors": GRADE_DESCRIPTORS})
