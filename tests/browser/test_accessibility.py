@@ -55,7 +55,7 @@ FORMS_WITH_ERRORS = {
 
 
 @pytest.fixture
-def axe_world(world, council):
+def axe_world(world, council):  # noqa: F811 (the fixture imported above)
     """The URL walk's world, plus the two states it lacks: an audit the worker can acknowledge
     and a plan with a caseload review to decide."""
     import datetime
@@ -96,7 +96,7 @@ def may_see(who: str, council, name: str, obj) -> bool:
     return True
 
 
-def urls_by_role(council, world) -> dict[str, list[tuple[str, str]]]:
+def urls_by_role(council, walk_world) -> dict[str, list[tuple[str, str]]]:
     """Each role's share of the walk: (page name, URL) pairs no earlier role has checked."""
     routes = {name: route for route, name, _ in all_routes() if not route.startswith("admin/")}
     seen: set[str] = set()
@@ -105,7 +105,7 @@ def urls_by_role(council, world) -> dict[str, list[tuple[str, str]]]:
         plan[who] = [("web:home", "/")]
         for name in sorted(get_pages() - set(NOT_AXED) - {"web:home"}):
             spec = PAGES[name]
-            for obj in world[spec["objects"]] if "objects" in spec else [None]:
+            for obj in walk_world[spec["objects"]] if "objects" in spec else [None]:
                 if not may_see(who, council, name, obj):
                     continue
                 url = route_to_url(routes[name], kwargs_for(name, obj) if obj else spec.get("kwargs", {}))
