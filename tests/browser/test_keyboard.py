@@ -23,8 +23,11 @@ pytestmark = pytest.mark.browser
 # A focus style is visible when it draws an outline or a box-shadow (GOV.UK links use a yellow
 # background with a thick black underline drawn by box-shadow).
 FOCUS_STYLE = """() => {
-  const el = document.activeElement, s = getComputedStyle(el);
-  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  const el = document.activeElement;
+  // GOV.UK radios and checkboxes hide the native input and draw focus round the label's box.
+  const boxed = el.matches('.govuk-radios__input, .govuk-checkboxes__input');
+  const s = boxed ? getComputedStyle(el.nextElementSibling, '::before') : getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && s.outlineColor !== 'rgba(0, 0, 0, 0)';
   return {tag: el.tagName, text: (el.innerText || el.id || '').trim().slice(0, 40),
           visible: outline || s.boxShadow !== 'none'};
 }"""
