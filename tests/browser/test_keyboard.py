@@ -84,6 +84,8 @@ def assert_focus_is_visible_and_in_reading_order(page: Page, stops: int = 25) ->
 
 @pytest.mark.parametrize("url", ["/", "/children/", "/audits/mine/", "/improvement/", "/reports/", "/help"])
 def test_focus_is_visible_in_reading_order_and_the_skip_link_reaches_main(page: Page, council, sign_in, url):
+    # When this is the session's first browser test, the live server's first answers are slow on a busy machine.
+    page.context.set_default_navigation_timeout(20_000)
     sign_in(council["qa_admin"])
     page.goto(url)
     page.keyboard.press("Tab")
