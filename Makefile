@@ -7,7 +7,7 @@ CSS := caseaudit/static/caseaudit/caseaudit.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint assets serve clean bench
+.PHONY: run test install lint assets serve clean bench screenshots
 
 run: install
 	mkdir -p var/static
@@ -69,3 +69,8 @@ $(CSS): node_modules/.installed $(SASS_SOURCES)
 
 clean:
 	rm -rf $(VENV) node_modules $(CSS)
+
+# A PNG of each main page for four roles, from a throwaway demo database (docs/screenshots/).
+screenshots: $(VENV)/.installed-dev assets
+	mkdir -p var
+	$(BIN)/python scripts/screenshots.py

@@ -23,6 +23,7 @@ GROWS = {
     "web:health": "nothing (fixed)",
     "web:accessibility": "nothing (static)",
     "web:privacy": "nothing (static)",
+    "web:help": "nothing (static: the grade descriptors)",
     "web:error_preview": "nothing (static)",
     "accounts:login": "nothing (redirect)",
     "accounts:signed_out": "nothing (static)",

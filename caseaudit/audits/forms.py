@@ -9,8 +9,8 @@ from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
 from caseaudit.web.forms import GovukForm, GovukRadios, date_field
 
+from .grades import GRADE_DESCRIPTORS, Grade
 from .grades import Answer as AnswerChoice
-from .grades import Grade
 from .models import ActivityKind, Audit, QuestionKind
 from .services.lifecycle import AuditDraft, ModerationDecision
 
@@ -18,7 +18,9 @@ GRADE_CHOICES = Grade.choices
 
 
 def grade_field(label: str, required: bool = False, **kwargs) -> forms.ChoiceField:
-    field = forms.ChoiceField(label=label, choices=GRADE_CHOICES, required=required, widget=GovukRadios, **kwargs)
+    # Each grade's descriptor sits under its radio, so the auditor reads what it means as they choose.
+    widget = GovukRadios(option_hints={str(grade): text for grade, text in GRADE_DESCRIPTORS.items()})
+    field = forms.ChoiceField(label=label, choices=GRADE_CHOICES, required=required, widget=widget, **kwargs)
     field.legend_class = "govuk-fieldset__legend--s"
     return field
 

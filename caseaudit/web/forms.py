@@ -96,6 +96,16 @@ class GovukForm(GovukFormMixin, forms.Form):
 class GovukRadios(forms.RadioSelect):
     template_name = "django/forms/widgets/radio.html"
 
+    def __init__(self, attrs=None, choices=(), option_hints: dict | None = None):
+        super().__init__(attrs, choices)
+        self.option_hints = option_hints or {}
+
+    def create_option(self, *args, **kwargs):
+        # GOV.UK hint text under one radio (e.g. what a grade means), read out with that radio.
+        option = super().create_option(*args, **kwargs)
+        option["hint"] = self.option_hints.get(option["value"], "")
+        return option
+
 
 class GovukCheckboxes(forms.CheckboxSelectMultiple):
     template_name = "django/forms/widgets/checkbox_select.html"

@@ -9,5 +9,6 @@ urlpatterns = [
     path("healthz", pages.health, name="health"),
     path("accessibility", pages.accessibility, name="accessibility"),
     path("privacy", pages.privacy, name="privacy"),
+    path("help", pages.help_page, name="help"),
     path("errors/preview/<int:status>", errors.preview, name="error_preview"),
 ]

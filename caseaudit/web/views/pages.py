@@ -29,3 +29,11 @@ def privacy(request):
     from caseaudit.dataprotection.retention import retention_periods
 
     return render(request, "web/privacy.html", {"periods": retention_periods(), "dpo_contact": settings.DPO_CONTACT})
+
+
+@login_not_required
+def help_page(request):
+    """Grades, the audit cycle and the response process in plain words; the grades from the same source as the form."""
+    from caseaudit.audits.grades import GRADE_DESCRIPTORS
+
+    return render(request, "web/help.html", {"descriptors": GRADE_DESCRIPTORS})

@@ -1,0 +1,128 @@
+"""`make screenshots`: a PNG of each main page, for four roles, into docs/screenshots/.
+
+Seeds the demo council into a throwaway SQLite database in var/, serves it with
+gunicorn on loopback, and drives Debian's Chromium with Playwright, signing in
+through the real sign-in page. Nothing here touches var/caseaudit.sqlite3.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DB = ROOT / "var" / "screenshots.sqlite3"
+OUT = ROOT / "docs" / "screenshots"
+PORT = int(os.environ.get("SCREENSHOTS_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+
+os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings.base")
+
+# role -> the pages shown for it (file suffix, path). "{audit}" and "{plan}" are filled in from the demo data.
+PAGES = {
+    "qa_admin": [("home", "/"), ("programmes", "/audits/programmes/"), ("report", "/reports/"), ("help", "/help")],
+    "auditor": [("home", "/"), ("my-audits", "/audits/mine/"), ("audit-form", "{draft}")],
+    "team_manager": [("home", "/"), ("children", "/children/"), ("audit", "{shared}"), ("dashboard", "/improvement/")],
+    "director": [("home", "/"), ("report", "/reports/"), ("plan", "{plan}"), ("learning", "/learning/")],
+}
+
+
+def seed() -> dict:
+    import django
+
+    DB.unlink(missing_ok=True)
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from caseaudit.audits.models import Audit, AuditStatus
+    from caseaudit.improvement.models import ImprovementPlan
+    from caseaudit.organisation.demo import DEMO_PASSWORD, build_demo_council
+    from caseaudit.organisation.models import Person
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", quiet_logins=True, verbosity=0)
+    logins = build_demo_council(timezone.localdate())  # idempotent: returns the same people
+    people = {}
+    for role in PAGES:
+        email = next(login.email for login in logins if Person.objects.get(email=login.email).has_role(role))
+        people[role] = email
+    auditor = Person.objects.get(email=people["auditor"])
+    draft = Audit.objects.filter(auditor=auditor, status=AuditStatus.DRAFT).first()
+    team_manager = Person.objects.get(email=people["team_manager"])
+    shared = (
+        Audit.objects.filter(team__manager=team_manager, status=AuditStatus.SHARED).first()
+        or Audit.objects.filter(status=AuditStatus.SHARED).first()
+    )
+    plan = ImprovementPlan.objects.first()
+    fill = {
+        "{draft}": f"/audits/{draft.pk}/edit" if draft else "/audits/mine/",
+        "{shared}": f"/audits/{shared.pk}/" if shared else "/audits/mine/",
+        "{plan}": f"/improvement/{plan.pk}/" if plan else "/improvement/",
+    }
+    return {"people": people, "password": DEMO_PASSWORD, "fill": fill}
+
+
+def wait_for_server(server: subprocess.Popen) -> None:
+    for _ in range(100):
+        if server.poll() is not None:
+            sys.exit("The server stopped before it answered")
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("The server did not answer within 20 seconds")
+
+
+def main() -> None:
+    demo = seed()
+    OUT.mkdir(parents=True, exist_ok=True)
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "caseaudit.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        wait_for_server(server)
+        from playwright.sync_api import sync_playwright
+
+        from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for role, pages in PAGES.items():
+                context = browser.new_context(base_url=BASE, locale="en-GB", viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto("/account/sign-in")
+                page.get_by_label("Email address").fill(demo["people"][role])
+                page.get_by_label("Password").fill(demo["password"])
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_load_state()
+                for name, path in pages:
+                    page.goto(demo["fill"].get(path, path))
+                    target = OUT / f"{role.replace('_', '-')}-{name}.png"
+                    page.screenshot(path=str(target), full_page=False)
+                    print(target.relative_to(ROOT))
+                context.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
