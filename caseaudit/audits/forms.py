@@ -337,6 +337,8 @@ ToolSectionFormSet = forms.formset_factory(ToolSectionForm, extra=1)
 
 class ToolNoteForm(GovukForm):
     note = forms.CharField(label="What changed (kept with the version)", max_length=300, required=False)
+    # services.tools.tool_fingerprint of the version the page was built from (two editors at once).
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
 
 class ThemedProgrammeForm(GovukForm):

@@ -67,3 +67,48 @@ def test_two_people_setting_programme_quotas_are_not_overwritten(council, world)
     # Told, they save again and their numbers replace the others.
     assert second.post(url, {**{f: "7" for f in fields}, "based_on": _based_on(page)}).status_code == 302
     assert set(ProgrammeQuota.objects.filter(programme=programme).values_list("quota", flat=True)) == {7}
+
+
+def _tool_form(html: str) -> dict[str, str]:
+    """The tool editor as the page renders it: every input and textarea with its value."""
+    import html as html_lib
+
+    fields = {
+        m.group(1): html_lib.unescape(m.group(2))
+        for m in re.finditer(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html)
+    }
+    for m in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        fields[m.group(1)] = html_lib.unescape(m.group(2)).strip("\n")
+    fields.pop("csrfmiddlewaretoken", None)
+    return fields
+
+
+def test_two_people_editing_an_audit_tool_are_not_overwritten(council, world):  # noqa: F811
+    from caseaudit.audits.models import ToolQuestion
+
+    tool = world["tools"][0]
+    url = reverse("audits:tool_edit", args=[tool.pk])
+    first, second = Client(), Client()
+    for client in (first, second):
+        client.force_login(council["qa_admin"])
+    form1 = _tool_form(first.get(url).content.decode())
+    form2 = _tool_form(second.get(url).content.decode())
+    assert form1["based_on"] == form2["based_on"] != ""
+    assert first.post(url, {**form1, "sections-0-questions": "First editor's question"}).status_code == 302
+    answer = second.post(url, {**form2, "sections-0-questions": "Second editor's question"})
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "Someone else saved this tool while you were editing it" in page
+    assert "Second editor&#x27;s question" in page  # what they typed is kept
+    texts = set(ToolQuestion.objects.filter(section__version=tool.current_version).values_list("text", flat=True))
+    assert "First editor's question" in texts and "Second editor's question" not in texts
+    # Told, they save again: theirs replaces the first editor's.
+    assert (
+        second.post(
+            url, {**form2, "sections-0-questions": "Second editor's question", "based_on": _based_on(page)}
+        ).status_code
+        == 302
+    )
+    tool.refresh_from_db()
+    texts = set(ToolQuestion.objects.filter(section__version=tool.current_version).values_list("text", flat=True))
+    assert "Second editor's question" in texts and "First editor's question" not in texts

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from caseaudit.organisation.models import Person
 
+from ..errors import AuditRuleError
 from ..models import AuditTool, QuestionKind, ToolKind, ToolQuestion, ToolSection, ToolVersion
 from ..standard_tool import STANDARD_SECTIONS, STANDARD_THEMED_SECTIONS, STANDARD_THEMED_TOOL_NAME, STANDARD_TOOL_NAME
 
@@ -59,11 +62,36 @@ def standard_tools_ensure() -> tuple[AuditTool, AuditTool]:
     return tools[0], tools[1]
 
 
-def tool_revise(*, tool: AuditTool, sections: list[SectionSpec], by: Person, note: str = "") -> ToolVersion:
+class ToolChangedError(AuditRuleError):
+    """Someone saved the tool after this editor's page was built; `fingerprint` is what it holds now."""
+
+    def __init__(self, fingerprint: str) -> None:
+        super().__init__(
+            "Someone else saved this tool while you were editing it, so your changes have not been saved. "
+            "Your practice areas and questions are still below; to compare, open the tool in a new tab. "
+            "If you save again, yours will replace theirs."
+        )
+        self.fingerprint = fingerprint
+
+
+def tool_fingerprint(version: ToolVersion | None) -> str:
+    """What an editor's page was built from: the version and its content (an unused version is edited in place)."""
+    if version is None:
+        return ""
+    content = [[s.title, s.questions, s.guidance] for s in version_as_specs(version)]
+    return f"{version.pk}:{hashlib.sha256(json.dumps(content).encode()).hexdigest()[:16]}"
+
+
+def tool_revise(
+    *, tool: AuditTool, sections: list[SectionSpec], by: Person, note: str = "", based_on: str | None = None
+) -> ToolVersion:
     """Save an edit. A version already used by an audit or programme is never
-    changed: the edit becomes a new version, and old audits keep theirs."""
+    changed: the edit becomes a new version, and old audits keep theirs.
+    With `based_on` (tool_fingerprint of the page's version), a save over someone else's is refused."""
     with transaction.atomic():
         current = ToolVersion.objects.select_for_update().filter(tool=tool).order_by("-number").first()
+        if based_on is not None and based_on != tool_fingerprint(current):
+            raise ToolChangedError(tool_fingerprint(current))
         if current is not None and not current.in_use:
             current.sections.all().delete()
             if note:

@@ -7,7 +7,7 @@ from caseaudit.web.permissions import require_role
 
 from ..forms import ToolNoteForm, ToolSectionFormSet
 from ..models import AuditTool
-from ..services.tools import SectionSpec, tool_revise, version_as_specs
+from ..services.tools import SectionSpec, ToolChangedError, tool_fingerprint, tool_revise, version_as_specs
 
 
 def index(request):
@@ -28,7 +28,8 @@ def edit(request, pk: int):
     current = tool.current_version
     initial = [{"title": s.title, "questions": "\n".join(s.questions)} for s in version_as_specs(current)]
     formset = ToolSectionFormSet(request.POST or None, initial=initial, prefix="sections")
-    note_form = ToolNoteForm(request.POST or None)
+    note_form = ToolNoteForm(request.POST or None, initial={"based_on": tool_fingerprint(current)})
+    extra_errors = []
     if request.method == "POST" and formset.is_valid() and note_form.is_valid():
         sections = [
             SectionSpec(
@@ -41,14 +42,30 @@ def edit(request, pk: int):
         if not sections:
             formset.forms[0].add_error("title", "A tool needs at least one practice area")
         else:
-            version = tool_revise(tool=tool, sections=sections, by=request.user, note=note_form.cleaned_data["note"])
-            if version.pk == current.pk:
-                messages.success(request, "Tool saved. It has not been used yet, so the same version was updated.")
-            else:
-                messages.success(
-                    request, f"Saved as version {version.number}. Audits already started keep version {current.number}."
+            try:
+                version = tool_revise(
+                    tool=tool,
+                    sections=sections,
+                    by=request.user,
+                    note=note_form.cleaned_data["note"],
+                    based_on=note_form.cleaned_data["based_on"],
                 )
-            return redirect("audits:tool_show", pk=tool.pk)
-    errors = summary_errors(*formset.forms, note_form) if request.method == "POST" else []
+            except ToolChangedError as changed:
+                # They are told; the form keeps what they typed and now stands on the saved tool.
+                extra_errors.append(changed.message)
+                note_form.data = note_form.data.copy()
+                note_form.data["based_on"] = changed.fingerprint
+                tool.refresh_from_db()
+                current = tool.current_version
+            else:
+                if version.pk == current.pk:
+                    messages.success(request, "Tool saved. It has not been used yet, so the same version was updated.")
+                else:
+                    messages.success(
+                        request,
+                        f"Saved as version {version.number}. Audits already started keep version {current.number}.",
+                    )
+                return redirect("audits:tool_show", pk=tool.pk)
+    errors = summary_errors(*formset.forms, note_form, extra=extra_errors) if request.method == "POST" else []
     context = {"tool": tool, "formset": formset, "note_form": note_form, "current": current, "errors": errors}
     return render(request, "audits/tool_edit.html", context)
