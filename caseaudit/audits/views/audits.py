@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from caseaudit.web.confirmation import confirm
+
 from .. import access
 from ..errors import AuditRuleError, ConcurrentEditError
 from ..forms import AcknowledgeForm, AuditForm, CriticalActionForm, ModerationForm
@@ -62,7 +64,12 @@ def edit(request, pk: int):
             extra_errors.append(refused.message)
         else:
             if submitting:
-                messages.success(request, "Audit submitted for moderation")
+                confirm(
+                    request,
+                    "Audit submitted for moderation",
+                    "A moderator checks the grades and may change them, with a reason. You will find it under "
+                    "'Submitted by you' in My audits until it is finalised.",
+                )
                 return redirect("audits:audit_show", pk=audit.pk)
             messages.success(request, "Draft saved")
             return redirect("audits:audit_edit", pk=audit.pk)
@@ -102,7 +109,12 @@ def moderate(request, pk: int):
         except AuditRuleError as refused:
             extra_errors.append(refused.message)
         else:
-            messages.success(request, "Moderation recorded: the audit is finalised")
+            confirm(
+                request,
+                "Moderation recorded: the audit is finalised",
+                "The audit is ready to share with the worker and their team manager. If it is graded Inadequate, "
+                "its improvement plan is open and the worker, managers and practice lead have been told.",
+            )
             return redirect("audits:audit_show", pk=audit.pk)
     return render(request, "audits/audit_moderate.html", {"audit": audit, "form": form, "extra_errors": extra_errors})
 
@@ -113,7 +125,11 @@ def share(request, pk: int):
     if not access.can_share(request.user, audit):
         raise Http404
     lifecycle.audit_share(audit_id=audit.pk, by=request.user)
-    messages.success(request, "Audit shared with the worker and their team manager")
+    confirm(
+        request,
+        "Audit shared with the worker and their team manager",
+        "They have been emailed and each is asked to acknowledge it. Their acknowledgements appear on this page.",
+    )
     return redirect("audits:audit_show", pk=audit.pk)
 
 

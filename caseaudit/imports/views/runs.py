@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from caseaudit.web.confirmation import confirm
 from caseaudit.web.exports import csv_response, xlsx_response
 
 from ..access import require_import_admin
@@ -130,7 +131,12 @@ def run_commit(request, pk: int):
         messages.error(request, str(exc))
         return redirect("imports:run_show", pk=pk)
     if run.status == RunStatus.COMMITTED:
-        messages.success(request, "Import complete")
+        confirm(
+            request,
+            "Import complete",
+            "The changes are in CaseAudit and reconciliation has run: any differences with open improvement plans "
+            "are listed under Reconciliation.",
+        )
     return redirect("imports:run_show", pk=pk)
 
 

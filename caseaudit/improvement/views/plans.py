@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from caseaudit.web.confirmation import confirm
 from caseaudit.web.forms import summary_errors
 
 from ..access import can_manage, get_plan_for
@@ -94,7 +95,12 @@ def meeting(request, pk: int):
             else:
                 problem = refused.message
         else:
-            messages.success(request, "Day-three meeting recorded")
+            confirm(
+                request,
+                "Day-three meeting recorded",
+                "Each action's owner has been emailed and sees it on their home page. The service manager's review "
+                "is next; its due date is on this page.",
+            )
             return redirect("improvement:plan_show", pk=plan.pk)
     errors = (
         summary_errors(form, *actions.forms, extra=[problem] if problem else None) if request.method == "POST" else []

@@ -28,3 +28,11 @@ def get_field(form, name: str):
 @register.filter
 def as_group(bound_field):
     return bound_field.as_field_group()
+
+
+@register.filter
+def confirmation_parts(message) -> tuple[str, str]:
+    """(title, what happens next) of a confirmation message (caseaudit/web/confirmation.py)."""
+    from caseaudit.web.confirmation import parts
+
+    return parts(message)
