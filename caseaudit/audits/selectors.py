@@ -64,9 +64,21 @@ def my_audits(person: Person, today: datetime.date) -> dict:
         .select_related("child")
     )
     context["critical"] = audits_visible_to(person).filter(is_critical=True, critical_action="").select_related("child")
+    # Moderated and waiting to go to the worker and their manager: for whoever may share them (access.can_share).
+    finalised = Audit.objects.filter(status=AuditStatus.FINALISED).select_related("child", "team")
+    context["to_share"] = (
+        finalised if person.has_role(Role.QA_ADMIN) else finalised.filter(moderator=person)
+    ).order_by("finalised_at", "pk")
     return context
 
 
 def audits_of_child(person: Person, child) -> list[Audit]:
     """The audits of one child that this person may see, newest first."""
     return list(audits_visible_to(person).filter(child=child).select_related("auditor").order_by("-audit_date", "-pk"))
+
+
+def programmes_planning() -> int:
+    """Programmes whose sample is not yet confirmed: the QA team's to-do before audits can start."""
+    from .models import Programme, ProgrammeStatus
+
+    return Programme.objects.filter(status=ProgrammeStatus.PLANNING).count()

@@ -22,3 +22,13 @@ def deviation_counts() -> dict[str, int]:
     return Deviation.objects.aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in DeviationStatus.values}
     )
+
+
+def import_work() -> dict[str, int]:
+    """For the QA administrator's home page: dry runs waiting for a decision, differences nobody has handled."""
+    from .models import RunStatus
+
+    return {
+        "checked_runs": ImportRun.objects.filter(status=RunStatus.CHECKED).count(),
+        "open_deviations": Deviation.objects.filter(status=DeviationStatus.OPEN).count(),
+    }

@@ -65,3 +65,11 @@ def recommendation_statuses(sources: QuerySet[RecommendationSource] | None = Non
 
 def recommendations_for_list(source: RecommendationSource) -> QuerySet[Recommendation]:
     return source.recommendations.select_related("owner").prefetch_related("follow_ups")
+
+
+def recommendations_owned(person, today: datetime.date) -> dict[str, int]:
+    """The agreed actions this person owns that are not fully implemented, and how many are past their date."""
+    from django.db.models import Q
+
+    open_ones = Recommendation.objects.filter(owner=person).exclude(status=Status.FULLY)
+    return open_ones.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caseaudit.web.confirmation import confirm
 from caseaudit.web.replica import reads_from_replica
 
 from .. import exports
-from ..access import allowed_scope, can_publish, require_reader
+from ..access import allowed_scope, can_publish, reports_visible_to, require_reader
 from ..charts import report_charts
 from ..figures import percent
 from ..forms import PeriodForm, SummaryForm
@@ -113,13 +114,7 @@ def prepare(request):
 
 def published_index(request):
     require_reader(request.user)
-    reports = Report.objects.select_related("service_area", "team", "published_by")
-    if not can_publish(request.user):
-        reports = reports.filter(status=ReportStatus.PUBLISHED)
-        area, team = allowed_scope(request.user, None, None)
-        if area is not None:
-            reports = reports.filter(service_area=area, team=team) if team else reports.filter(service_area=area)
-    return render(request, "reporting/published_index.html", {"reports": reports[:100]})
+    return render(request, "reporting/published_index.html", {"reports": reports_visible_to(request.user)[:100]})
 
 
 def _report_for(request, pk: int) -> Report:
@@ -165,7 +160,15 @@ def published_show(request, pk: int):
                         locked.published_by = request.user
                         locked.published_at = timezone.now()
                     locked.save()
-                    messages.success(request, "Report published" if locked.is_published else "Summary saved")
+                    if locked.is_published:
+                        confirm(
+                            request,
+                            "Report published",
+                            "Its figures are frozen as they are now: later changes to records do not alter it. "
+                            "Everyone who reads reports for its scope can open it under Published reports.",
+                        )
+                    else:
+                        messages.success(request, "Summary saved")
                     return redirect("reporting:published_show", pk=saved.pk)
     summary = saved.summary
     return _export(request, report, summary) or render(

@@ -1,20 +1,41 @@
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from caseaudit.audits.selectors import my_audits
+from caseaudit.audits.selectors import my_audits, programmes_planning
+from caseaudit.imports.selectors import import_work
 from caseaudit.improvement.selectors import my_improvement_work
+from caseaudit.learning.selectors import recommendations_owned
+from caseaudit.organisation.roles import Role
 from caseaudit.organisation.selectors import home_summary
+from caseaudit.reporting.access import REPORT_ROLES, reports_visible_to
+
+
+def _latest_report(person):
+    """The newest saved report this person may open (readers only): what the DCS reads first."""
+    if not person.has_role(*REPORT_ROLES):
+        return None
+    try:
+        return reports_visible_to(person).order_by("-published_at", "-pk").first()
+    except Http404:  # a team manager with no team has no scope to report on
+        return None
 
 
 def home(request):
+    """What needs doing today for this person, by what they do: one page for every role."""
+    person = request.user
     today = timezone.localdate()
+    qa_admin = person.has_role(Role.QA_ADMIN)
     return render(
         request,
         "web/home.html",
         {
-            "summary": home_summary(request.user, today),
-            "audits": my_audits(request.user, today),
-            "improvement": my_improvement_work(request.user, today),
+            "summary": home_summary(person, today),
+            "audits": my_audits(person, today),
+            "improvement": my_improvement_work(person, today),
+            "qa": {"planning": programmes_planning(), **import_work()} if qa_admin else None,
+            "recommendations": recommendations_owned(person, today),
+            "latest_report": _latest_report(person),
             "today": today,
         },
     )

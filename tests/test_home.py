@@ -1,0 +1,130 @@
+"""The home page says what needs doing today, by role, and nothing a person should not see."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from caseaudit.audits.services.sampling import programme_create
+from caseaudit.audits.services.tools import standard_tools_ensure
+from caseaudit.imports.models import Deviation, ImportRun
+from caseaudit.learning.models import Recommendation, RecommendationSource
+from caseaudit.reporting.models import Report
+
+from .improvement.conftest import finalise  # noqa: F401 (fixture)
+
+
+def home(client, person) -> str:
+    client.force_login(person)
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def qa_work(council, finalise):  # noqa: F811
+    """A moderated audit not yet shared, a programme still planning, a checked import, an open difference."""
+    audit = finalise("south", grade="good")
+    programme_create(
+        service_area=council.team_c.service_area,
+        month=datetime.date(2026, 12, 1),
+        tool_version=standard_tools_ensure()[0].current_version,
+        due_on=datetime.date(2026, 12, 31),
+        by=council["qa_admin"],
+    )
+    ImportRun.objects.create(
+        kind="cases", filename="extract.csv", sha256="1" * 64, status="checked", created_by=council["qa_admin"]
+    )
+    plan = finalise("own", grade="inadequate").improvement_plan
+    Deviation.objects.create(
+        key="k", kind="transferred", plan=plan, child=plan.child, reason="r", first_found_on=plan.opened_on,
+        last_found_on=plan.opened_on,
+    )  # fmt: skip
+    return audit
+
+
+def test_the_qa_administrator_sees_the_teams_queue(client, council, qa_work):
+    page = home(client, council["qa_admin"])
+    assert "2 moderated audits ready to share" in page  # both audits the fixture finalised
+    assert "1 programme with a sample still to confirm" in page
+    assert "1 checked import waiting for you to import or cancel" in page
+    assert "1 difference between the plans and the case system to look at" in page
+
+
+def test_nobody_else_sees_the_qa_queue(client, council, qa_work):
+    for who in ("director", "team_manager", "service_manager", "social_worker"):
+        page = home(client, council[who])
+        assert "checked import" not in page, who
+        assert "between the plans and the case system" not in page, who
+        assert "sample still to confirm" not in page, who
+
+
+def test_the_moderator_is_asked_to_share_what_they_moderated(client, council, qa_work):
+    assert "2 moderated audits ready to share" in home(client, council["moderator"])
+    assert "ready to share" not in home(client, council["auditor"])
+
+
+def test_a_recommendation_owner_sees_their_open_and_overdue_actions(client, council):
+    source = RecommendationSource.objects.create(
+        kind="inspection", title="Ofsted", reported_on=datetime.date(2026, 1, 5)
+    )
+    for due, status in ((datetime.date(2026, 3, 1), "partially"), (datetime.date(2027, 6, 1), "not_started")):
+        Recommendation.objects.create(
+            source=source, text="t", agreed_action="a", owner=council["service_manager"],
+            raised_on=datetime.date(2026, 1, 5), due_on=due, status=status,
+        )  # fmt: skip
+    Recommendation.objects.create(
+        source=source, text="done", agreed_action="a", owner=council["service_manager"],
+        raised_on=datetime.date(2026, 1, 5), due_on=datetime.date(2026, 2, 1), status="fully",
+    )  # fmt: skip
+    page = home(client, council["service_manager"])
+    assert "2 agreed actions from audits and inspections not yet fully implemented" in page
+    assert "1 past its due date" in page
+    assert "agreed action" not in home(client, council["team_manager"])
+
+
+def test_readers_see_the_latest_report_they_may_open(client, council):
+    north = council.team_a.service_area
+    Report.objects.create(
+        title="North Q2", start=datetime.date(2026, 7, 1), end=datetime.date(2026, 9, 30), service_area=north,
+        created_by=council["qa_admin"], status="published", snapshot={"figures": {}}, published_at=datetime.datetime(2026, 10, 5, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    Report.objects.create(
+        title="South Q2", start=datetime.date(2026, 7, 1), end=datetime.date(2026, 9, 30),
+        service_area=council.team_c.service_area, created_by=council["qa_admin"], status="published",
+        snapshot={"figures": {}}, published_at=datetime.datetime(2026, 10, 6, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    assert "Latest: " in home(client, council["director"]) and "South Q2" in home(client, council["director"])
+    north_manager = home(client, council["service_manager"])
+    assert "North Q2" in north_manager and "South Q2" not in north_manager
+    assert "Latest: " not in home(client, council["social_worker"])
+
+
+def test_a_person_with_nothing_to_do_is_told_so(client, council):
+    assert "Nothing needs doing today." in home(client, council["outsider"])
+
+
+def test_the_worker_sees_their_action_and_the_plan_about_their_work(client, council, finalise):  # noqa: F811
+    from caseaudit.improvement.services.plans import ActionSpec, meeting_record
+
+    plan = finalise("own", grade="inadequate").improvement_plan
+    meeting_record(
+        plan_id=plan.pk, by=council["practice_lead"], held_on=datetime.date.today(), attendees="PL",
+        actions=[ActionSpec("Visit the family", council["social_worker"], datetime.date.today())],
+    )  # fmt: skip
+    page = home(client, council["social_worker"])
+    assert "Visit the family" in page
+    assert "was graded Inadequate" in page
+    assert "Nothing needs doing today." not in page
+
+
+def test_a_finished_transaction_shows_a_confirmation_panel_once(client, council, finalise):  # noqa: F811
+    audit = finalise("south", grade="good")
+    client.force_login(council["qa_admin"])
+    response = client.post(f"/audits/{audit.pk}/share", follow=True)
+    page = response.content.decode()
+    assert page.count("govuk-panel--confirmation") == 1
+    assert '<h2 class="govuk-panel__title">Audit shared with the worker and their team manager</h2>' in page
+    assert "What happens next" in page and "asked to acknowledge it" in page
+    assert "govuk-panel--confirmation" not in client.get(f"/audits/{audit.pk}/").content.decode()
