@@ -25,10 +25,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings.base")
 
 # role -> the pages shown for it (file suffix, path). "{audit}" and "{plan}" are filled in from the demo data.
 PAGES = {
-    "qa_admin": [("home", "/"), ("programmes", "/audits/programmes/"), ("report", "/reports/"), ("help", "/help")],
+    "qa_admin": [
+        ("home", "/"),
+        ("programmes", "/audits/programmes/"),
+        ("report", "/reports/"),
+        ("imports", "/imports/"),
+        ("help", "/help"),
+    ],
     "auditor": [("home", "/"), ("my-audits", "/audits/mine/"), ("audit-form", "{draft}")],
     "team_manager": [("home", "/"), ("children", "/children/"), ("audit", "{shared}"), ("dashboard", "/improvement/")],
     "director": [("home", "/"), ("report", "/reports/"), ("plan", "{plan}"), ("learning", "/learning/")],
+    "social_worker": [("home", "/"), ("api-tokens", "/account/api-tokens/")],
 }
 
 
@@ -66,6 +73,14 @@ def seed() -> dict:
         "{plan}": f"/improvement/{plan.pk}/" if plan else "/improvement/",
     }
     return {"people": people, "password": DEMO_PASSWORD, "fill": fill}
+
+
+def demo_code_for(email: str) -> str:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from caseaudit.accounts.demo import demo_code
+
+    return demo_code(TOTPDevice.objects.get(user__email=email, confirmed=True))
 
 
 def wait_for_server(server: subprocess.Popen) -> None:
@@ -111,6 +126,11 @@ def main() -> None:
                 page.get_by_label("Password").fill(demo["password"])
                 page.get_by_role("button", name="Sign in").click()
                 page.wait_for_load_state()
+                if "/account/two-step" in page.url:
+                    # Directors and QA administrators need the second step: the demo app's current code.
+                    page.get_by_label("Enter the 6-digit code").fill(demo_code_for(demo["people"][role]))
+                    page.get_by_role("button", name="Continue").click()
+                    page.wait_for_load_state()
                 for name, path in pages:
                     page.goto(demo["fill"].get(path, path))
                     target = OUT / f"{role.replace('_', '-')}-{name}.png"
