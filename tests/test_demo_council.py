@@ -156,3 +156,31 @@ def test_the_demo_has_a_year_of_learning_and_source_000s_follow_up(seeded):
         "Partially implemented": 4,
         "Not implemented": 4,
     }
+
+
+def test_the_demo_has_last_quarters_report_published_for_the_director(seeded, client):
+    import datetime
+
+    from django.utils import timezone
+
+    from caseaudit.reporting.models import Report
+    from caseaudit.reporting.periods import custom, quarter
+    from caseaudit.reporting.report import build_report
+
+    today = timezone.localdate()
+    last_quarter = quarter(quarter(today).start - datetime.timedelta(days=1))
+    report = Report.objects.get(status="published")
+    assert (report.start, report.end, report.service_area, report.team) == (
+        last_quarter.start,
+        last_quarter.end,
+        None,
+        None,
+    )
+    # The snapshot is the figures of its period, as the report page would compute them now (nothing changed since).
+    live = build_report(custom(report.start, report.end))
+    assert report.snapshot["audits"] == live["audits"] and report.snapshot["percent"] == live["percent"]
+    assert report.snapshot["audits"]["total"] > 0 and report.summary.strip()
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    assert Report.objects.count() == 1
+    client.force_login(Person.objects.get(email="director@demo-borough.example"))
+    assert report.title in client.get("/").content.decode()

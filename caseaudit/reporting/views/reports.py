@@ -16,9 +16,9 @@ from ..access import allowed_scope, can_publish, reports_visible_to, require_rea
 from ..charts import report_charts
 from ..figures import percent
 from ..forms import PeriodForm, SummaryForm
-from ..models import Report, ReportStatus
-from ..periods import custom
+from ..models import Report
 from ..report import build_report
+from ..services import report_draft, report_figures, report_publish
 from ..summary import draft_summary
 
 
@@ -99,16 +99,7 @@ def prepare(request):
         return redirect("reporting:index")
     period = form.period(timezone.localdate())
     area, team = form.cleaned_data.get("service_area"), form.cleaned_data.get("team")
-    report = build_report(period, service_area=area, team=team)
-    draft = Report.objects.create(
-        title=f"Case file audits: {period.label}" + (f", {team or area}" if (team or area) else ""),
-        start=period.start,
-        end=period.end,
-        service_area=area,
-        team=team,
-        summary=draft_summary(report),
-        created_by=request.user,
-    )
+    draft = report_draft(period=period, service_area=area, team=team, by=request.user)
     return redirect("reporting:published_show", pk=draft.pk)
 
 
@@ -133,8 +124,7 @@ def published_show(request, pk: int):
     if saved.is_published:
         report = saved.snapshot
     else:
-        report = build_report(custom(saved.start, saved.end), service_area=saved.service_area, team=saved.team)
-        report["period"]["label"] = saved.title.removeprefix("Case file audits: ")
+        report = report_figures(saved)
     form = None
     if not saved.is_published:
         form = SummaryForm(request.POST or None, initial={"summary": saved.summary, "version": saved.version})
@@ -151,14 +141,7 @@ def published_show(request, pk: int):
                     locked.summary = form.cleaned_data["summary"]
                     locked.version += 1
                     if "publish" in request.POST:
-                        fresh = build_report(
-                            custom(locked.start, locked.end), service_area=locked.service_area, team=locked.team
-                        )
-                        fresh["period"]["label"] = report["period"]["label"]
-                        locked.snapshot = fresh
-                        locked.status = ReportStatus.PUBLISHED
-                        locked.published_by = request.user
-                        locked.published_at = timezone.now()
+                        report_publish(report=locked, by=request.user)
                     locked.save()
                     if locked.is_published:
                         confirm(

@@ -36,10 +36,9 @@ class Command(BaseCommand):
         from caseaudit.learning.demo import build_demo_learning
 
         build_demo_learning(today)
-        from caseaudit.reporting.models import ReportSubscription
+        from caseaudit.reporting.demo import build_demo_reports
 
-        if not ReportSubscription.objects.exists():
-            ReportSubscription.objects.create(frequency="quarterly")  # to the director
+        build_demo_reports(today)
         self.stdout.write(
             f"Demo council ready: {Team.objects.count()} teams, {Person.objects.count()} staff, "
             f"{Child.objects.count()} children, {Audit.objects.count()} audits."

@@ -1,0 +1,60 @@
+"""Saving reports for publishing: a draft with a written summary, then a frozen snapshot of its figures."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from caseaudit.organisation.models import Person, ServiceArea, Team
+
+from .models import Report, ReportStatus
+from .periods import Period, custom
+from .report import build_report
+from .summary import draft_summary
+
+TITLE_PREFIX = "Case file audits: "
+
+
+def report_title(period: Period, service_area: ServiceArea | None, team: Team | None) -> str:
+    return f"{TITLE_PREFIX}{period.label}" + (f", {team or service_area}" if (team or service_area) else "")
+
+
+def report_draft(*, period: Period, service_area: ServiceArea | None, team: Team | None, by: Person) -> Report:
+    """A draft report over the period and scope, with the executive summary drafted from its figures."""
+    figures = build_report(period, service_area=service_area, team=team)
+    return Report.objects.create(
+        title=report_title(period, service_area, team),
+        start=period.start,
+        end=period.end,
+        service_area=service_area,
+        team=team,
+        summary=draft_summary(figures),
+        created_by=by,
+    )
+
+
+def report_figures(report: Report) -> dict:
+    """The figures as they are now, labelled with the report's own period name (a quarter, not two dates)."""
+    figures = build_report(custom(report.start, report.end), service_area=report.service_area, team=report.team)
+    figures["period"]["label"] = report.title.removeprefix(TITLE_PREFIX)
+    return figures
+
+
+def report_publish(*, report: Report, by: Person) -> None:
+    """Freeze the figures into the report (the caller holds the row lock): later changes to records do not alter it."""
+    report.snapshot = report_figures(report)
+    report.status = ReportStatus.PUBLISHED
+    report.published_by = by
+    report.published_at = timezone.now()
+
+
+@transaction.atomic
+def report_publish_demo(*, period: Period, by: Person) -> Report:
+    """The demo's published council-wide report for a period (idempotent: found by its title)."""
+    existing = Report.objects.filter(title=report_title(period, None, None)).first()
+    if existing is not None:
+        return existing
+    report = report_draft(period=period, service_area=None, team=None, by=by)
+    report_publish(report=report, by=by)
+    report.save()
+    return report
