@@ -174,12 +174,12 @@ def improvement_figures(scope: Scope) -> dict:
         actions = actions.filter(plan__team__service_area_id=scope.service_area_id)
     if scope.team_id:
         actions = actions.filter(plan__team_id=scope.team_id)
-    actions = actions.filter(open_at_end).aggregate(
+    open_actions = actions.filter(open_at_end).aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=scope.end))
     )
     return {
         "plans_opened": plans.count(),
         "stages": stages,
         "service_manager_reviews_by_manager": by_manager,
-        "actions": {"open": actions["open"], "overdue": actions["overdue"]},
+        "actions": {"open": open_actions["open"], "overdue": open_actions["overdue"]},
     }
