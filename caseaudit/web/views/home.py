@@ -6,7 +6,7 @@ from caseaudit.audits.selectors import my_audits, programmes_planning
 from caseaudit.imports.selectors import import_work
 from caseaudit.improvement.selectors import my_improvement_work
 from caseaudit.learning.selectors import recommendations_owned
-from caseaudit.organisation.roles import Role
+from caseaudit.organisation.roles import COUNCIL_WIDE_ROLES, Role
 from caseaudit.organisation.selectors import home_summary
 from caseaudit.reporting.access import REPORT_ROLES, reports_visible_to
 
@@ -36,6 +36,7 @@ def home(request):
             "qa": {"planning": programmes_planning(), **import_work()} if qa_admin else None,
             "recommendations": recommendations_owned(person, today),
             "latest_report": _latest_report(person),
+            "council_wide": person.has_role(*COUNCIL_WIDE_ROLES),
             "today": today,
         },
     )
