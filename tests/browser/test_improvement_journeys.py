@@ -25,8 +25,10 @@ from caseaudit.audits.services import lifecycle
 from caseaudit.audits.services.tools import standard_tools_ensure
 from caseaudit.improvement.models import ImprovementPlan, StageKind
 from tests.audits.conftest import complete_draft
+from tests.browser.conftest import JOURNEYS_BOTH_WAYS
 
-pytestmark = pytest.mark.browser
+# Every journey here runs twice: with JavaScript, and with it switched off (issue 11: htmx only enhances).
+pytestmark = [pytest.mark.browser, JOURNEYS_BOTH_WAYS]
 
 ON_TRACK_OR_DUE_SOON = re.compile(r"^(On track|Due soon)$")
 

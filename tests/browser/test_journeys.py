@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import JOURNEYS_BOTH_WAYS
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+# Every journey here runs twice: with JavaScript, and with it switched off (issue 11: htmx only enhances).
+pytestmark = [pytest.mark.browser, JOURNEYS_BOTH_WAYS]
 
 SIGN_IN = "/account/sign-in"
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from caseaudit.audits.models import AuditStatus
 from caseaudit.improvement.models import StageKind
-from tests.browser.test_audit_journeys import PRACTICE_AREAS, open_audit, radio_group
+from tests.browser.test_audit_journeys import PRACTICE_AREAS, open_audit, radio_group, shared_audit, submitted_audit
 from tests.browser.test_improvement_journeys import inadequate_plan
 
 pytestmark = pytest.mark.browser
@@ -195,3 +195,60 @@ def test_report_charts_have_text_alternatives_and_a_table_of_the_same_numbers(pa
     grades_text = page.locator("main").inner_text()
     for grade in ("Good", "Inadequate", "Requires Improvement"):
         assert grade in grades_text
+
+
+def pick_in_group(page: Page, legend: str, option: str) -> None:
+    """Tab into a radio group (focus lands on its checked radio, or its first), then arrow to the option."""
+    group = radio_group(page, legend)
+    labels = [text.strip() for text in group.locator("label").all_inner_texts()]
+    ids = [radio.get_attribute("id") for radio in group.get_by_role("radio").all()]
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if focused_id(page) in ids:
+            break
+    else:
+        raise AssertionError(f"Tab never reached the radios for {legend!r}")
+    steps = labels.index(option) - ids.index(focused_id(page))
+    if steps == 0:
+        page.keyboard.press("Space")
+    for _ in range(abs(steps)):
+        page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+    expect(group.get_by_label(option, exact=True)).to_be_checked()
+
+
+def test_a_moderator_changes_a_grade_with_a_reason_with_the_keyboard_alone(page: Page, council, sign_in):
+    audit = submitted_audit(council.children["own"], council["auditor"], grade="good")
+    sign_in(council["moderator"])
+    tab_to_text(page, "My audits")
+    activate(page)
+    tab_to_text(page, audit.child.case_id, contains=True)
+    activate(page)
+    tab_to_text(page, "Take for moderation")
+    activate(page)
+    expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/moderate$"))
+    pick_in_group(page, "Moderated grade for Voice of the Child", "Requires improvement")
+    tab_to_id(page, page.get_by_label("Reason for changing the grade for Voice of the Child").get_attribute("id"))
+    page.keyboard.type("The child's own words are missing.")
+    tab_to_text(page, "Finalise the audit")
+    activate(page)
+    expect(page.get_by_text("Moderation recorded: the audit is finalised")).to_be_visible()
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.FINALISED
+    assert audit.judgements.get(section__title="Voice of the Child").moderated_grade == "requires_improvement"
+
+
+def test_the_worker_acknowledges_a_shared_audit_with_the_keyboard_alone(page: Page, council, sign_in):
+    audit = shared_audit(council)
+    sign_in(council["social_worker"])
+    tab_to_text(page, "My audits")
+    activate(page)
+    tab_to_text(page, f"Audit of case {audit.child.case_id}")
+    activate(page)
+    tab_to_text(page, "Acknowledge")
+    activate(page)
+    tab_to_id(page, page.get_by_label("Your response (optional)").get_attribute("id"))
+    page.keyboard.type("Thank you: I will record her words at every visit.")
+    tab_to_text(page, "Acknowledge")
+    activate(page, "Space")
+    expect(page.get_by_text("Thank you: your acknowledgement is recorded")).to_be_visible()
+    assert audit.acknowledgements.filter(person=council["social_worker"]).exists()

@@ -22,9 +22,11 @@ from playwright.sync_api import Locator, Page, expect
 
 from caseaudit.learning.models import LearningEntry, Recommendation, RecommendationSource, Status
 from caseaudit.reporting.periods import quarter
+from tests.browser.conftest import JOURNEYS_BOTH_WAYS
 from tests.reporting.test_figures import done_audit
 
-pytestmark = pytest.mark.browser
+# Every journey here runs twice: with JavaScript, and with it switched off (issue 11: htmx only enhances).
+pytestmark = [pytest.mark.browser, JOURNEYS_BOTH_WAYS]
 
 NOT_AN_ATTACHMENT = "The attachment must be a PDF, Word document, Excel spreadsheet or image (PNG, JPEG, GIF)"
 NOT_A_REAL_PDF = "The attachment is not a real PDF file"
