@@ -8,24 +8,9 @@ from caseaudit.audits.access import audits_visible_to
 from caseaudit.improvement.access import plans_visible_to
 from caseaudit.organisation.access import children_visible_to
 from caseaudit.trail.models import TrailEntry
+from tests.test_url_walk import ROLES
 
 from .conftest import call
-
-ROLES = [
-    "director",
-    "head_of_service",
-    "qa_admin",
-    "auditor",
-    "moderator",
-    "service_manager",
-    "practice_lead",
-    "team_manager",
-    "other_team_manager",
-    "social_worker",
-    "colleague",
-    "iro",
-    "outsider",
-]
 
 LISTS = {
     "/children": lambda p: children_visible_to(p),

@@ -19,9 +19,9 @@ from caseaudit.improvement.models import StageKind
 from caseaudit.learning.models import LearningEntry
 from caseaudit.reporting.periods import month
 from tests.browser.a11y import signed_in_context
+from tests.browser.conftest import sign_in_through_the_form
 from tests.browser.test_audit_journeys import PRACTICE_AREAS, choose, open_audit, submitted_audit, summary_value
 from tests.browser.test_improvement_journeys import inadequate_plan, stage_row
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -32,21 +32,10 @@ def no_js(browser: Browser, live_server, transactional_db):
     contexts = []
 
     def _page(person) -> Page:
-        from caseaudit.accounts.two_factor import two_factor_required
-        from tests.otp import app_for, code_for
-
-        if two_factor_required(person):
-            app_for(person)  # their authenticator app, with a key the test knows
         context = signed_in_context(browser, live_server.url, javascript=False)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/account/sign-in")
-        page.get_by_label("Email address").fill(person.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        if "/account/two-step?" in page.url:
-            page.get_by_label("Enter the 6-digit code").fill(code_for(person))
-            page.get_by_role("button", name="Continue").click()
+        sign_in_through_the_form(page, person)
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {person.full_name}")
         assert page.evaluate("1 + 1") == 2  # Playwright's own evaluation still works...
         assert page.locator("body.js-enabled").count() == 0  # ...but the page's scripts never ran
