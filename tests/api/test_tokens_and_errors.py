@@ -102,8 +102,8 @@ def test_bad_json_names_the_field(client, council, token_for, body, field):
 
 def test_malformed_json_is_refused(client, council, token_for):
     response = _post(client, token_for("qa_admin"), "{not json")
-    assert response.status_code in (400, 422)
-    assert "detail" in response.json()
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Cannot parse request body"
 
 
 def test_bad_dates_in_queries_name_the_field(client, council, token_for):
@@ -111,6 +111,11 @@ def test_bad_dates_in_queries_name_the_field(client, council, token_for):
     assert response.status_code == 422 and "date_from" in response.json()["detail"]
     response = call(client, token_for("qa_admin"), "/reports?date_from=2026-03-01&date_to=2026-01-01")
     assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "date_to", "message": "Value error, must be on or after date_from"}]
+    # A number is not a date, though pydantic alone would read it as seconds since 1970 (schemathesis found it).
+    for value in ("0", "1700000000"):
+        response = call(client, token_for("qa_admin"), f"/audits?date_to={value}")
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "date_to", value
 
 
 @override_settings(CASEAUDIT_API_MAX_BODY_MB=0, CASEAUDIT_API_MAX_BODY_BYTES=100)
