@@ -44,7 +44,7 @@ GROWS = {
     "audits:tool_show": "versions and sections",
     "audits:tool_edit": "sections and questions",
     "audits:reassign": "open audits",
-    "improvement:dashboard": "plans, stages, actions",
+    "improvement:dashboard": "plans, stages, actions (paginated: 50 plans a page; the count is one query)",
     "reporting:index": "audits, plans, learning in the period (aggregated)",
     "learning:index": "learning entries",
     "learning:new": "nothing",

@@ -14,7 +14,10 @@ from .models import Audit, AuditStatus
 
 
 def audit_detail(audit: Audit) -> dict:
-    judgements = list(audit.judgements.select_related("section").order_by("section__position"))
+    # The questions of every section in one query, not one per section.
+    judgements = list(
+        audit.judgements.select_related("section").prefetch_related("section__questions").order_by("section__position")
+    )
     answers = {a.question_id: a for a in audit.answers.all()}
     sections = []
     for judgement in judgements:

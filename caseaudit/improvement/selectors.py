@@ -40,29 +40,38 @@ class DashboardRow:
         return "done"
 
 
-def dashboard_rows(plans: QuerySet[ImprovementPlan], today: datetime.date, stage: str = "") -> list[DashboardRow]:
-    plans = (
-        plans.filter(status=PlanStatus.OPEN)
-        .select_related("child", "team__service_area", "team__manager", "responsible")
+def dashboard_plans(plans: QuerySet[ImprovementPlan], stage: str = "") -> QuerySet[ImprovementPlan]:
+    """The open plans the dashboard lists, oldest first; with `stage`, only those where that stage is
+    outstanding (red, amber or green: not done and with a deadline). Filtered in the database, so the
+    page can be paginated and a download holds exactly the rows the pages show."""
+    plans = plans.filter(status=PlanStatus.OPEN)
+    if stage:
+        if stage not in DASHBOARD_STAGES:
+            return plans.none()
+        outstanding = Stage.objects.filter(kind=stage, completed_on__isnull=True, due_on__isnull=False)
+        plans = plans.filter(pk__in=outstanding.values("plan_id"))
+    return (
+        plans.select_related("child", "team__service_area", "team__manager", "responsible")
         .prefetch_related(
             Prefetch("stages", queryset=Stage.objects.all()),
             Prefetch("actions", queryset=RemedialAction.objects.filter(completed_on__isnull=True)),
         )
         .order_by("opened_on", "pk")
     )
-    rows = []
-    for plan in plans:
-        by_kind = {s.kind: s for s in plan.stages.all()}
-        cells: dict[str, StageCell | None] = {
-            kind: StageCell(s.due_on, s.completed_on, s.rag(today)) if (s := by_kind.get(kind)) else None
-            for kind in DASHBOARD_STAGES
-        }
-        cell = cells.get(stage) if stage else None
-        if stage and not (cell is not None and cell.rag in ("red", "amber", "green")):
-            continue
-        actions = list(plan.actions.all())
-        rows.append(DashboardRow(plan, cells, len(actions), sum(1 for a in actions if a.due_on < today)))
-    return rows
+
+
+def dashboard_row(plan: ImprovementPlan, today: datetime.date) -> DashboardRow:
+    by_kind = {s.kind: s for s in plan.stages.all()}
+    cells: dict[str, StageCell | None] = {
+        kind: StageCell(s.due_on, s.completed_on, s.rag(today)) if (s := by_kind.get(kind)) else None
+        for kind in DASHBOARD_STAGES
+    }
+    actions = list(plan.actions.all())
+    return DashboardRow(plan, cells, len(actions), sum(1 for a in actions if a.due_on < today))
+
+
+def dashboard_rows(plans: QuerySet[ImprovementPlan], today: datetime.date, stage: str = "") -> list[DashboardRow]:
+    return [dashboard_row(plan, today) for plan in dashboard_plans(plans, stage)]
 
 
 def export_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:

@@ -12,7 +12,7 @@ from caseaudit.audits.grades import Grade
 from caseaudit.audits.models import AuditKind
 from caseaudit.learning.selectors import learning_in_period, recommendation_statuses
 
-from .figures import Scope, audit_figures, improvement_figures, percent
+from .figures import Scope, audit_figures, grade_figures, improvement_figures, percent
 from .periods import Period, comparisons
 
 COMPARED = ["Outstanding", "Good", "Requires Improvement", "Inadequate", "good_or_better"]
@@ -55,13 +55,14 @@ def build_report(period: Period, *, service_area=None, team=None) -> dict:
     scope = Scope(period.start, period.end, service_area.pk if service_area else None, team.pk if team else None)
     figures = audit_figures(scope)
     # Comparison periods often coincide (for a financial year, the previous period and the last
-    # year-end are the same year, and the year to date is the period itself): compute each once.
+    # year-end are the same year, and the year to date is the period itself): compute each once,
+    # and only what a comparison shows (the total and the grade percentages: one query).
     computed = {scope: figures}
     compared = {}
     for key, other in comparisons(period).items():
         other_scope = Scope(other.start, other.end, scope.service_area_id, scope.team_id)
         if other_scope not in computed:
-            computed[other_scope] = audit_figures(other_scope)
+            computed[other_scope] = grade_figures(other_scope)
         other_figures = computed[other_scope]
         compared[key] = {
             "label": other.label,

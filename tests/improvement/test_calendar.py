@@ -44,3 +44,22 @@ def test_working_days_between_counts_both_ways():
     assert working_days_between(D(2026, 12, 22), D(2026, 12, 29)) == 3
     assert working_days_between(D(2026, 12, 29), D(2026, 12, 22)) == -3
     assert working_days_between(D(2026, 3, 2), D(2026, 3, 2)) == 0
+
+
+def test_working_days_between_matches_walking_day_by_day():
+    """The week-at-a-time count gives what counting each working day one by one gives, over years too."""
+
+    def walked(start, end):
+        count, day = 0, start
+        while day < end:
+            day += datetime.timedelta(days=1)
+            count += is_working_day(day)
+        return count
+
+    start = D(2023, 12, 20)
+    for offset in [*range(0, 40), 364, 365, 366, 400, 731, 1000, 1500]:
+        for shift in range(7):
+            a = start + datetime.timedelta(days=shift)
+            b = a + datetime.timedelta(days=offset)
+            assert working_days_between(a, b) == walked(a, b), (a, b)
+            assert working_days_between(b, a) == -walked(a, b), (b, a)

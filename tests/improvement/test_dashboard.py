@@ -172,3 +172,33 @@ def test_the_worker_and_managers_see_the_plan_on_their_home_page(client, council
     assert f"Day-three meeting for case {north.child.case_id}" in client.get("/").content.decode()
     client.force_login(council["service_manager"])
     assert f"Service manager review for case {north.child.case_id}" in client.get("/").content.decode()
+
+
+def test_the_dashboard_is_paginated_with_the_filters_kept_and_downloads_hold_every_page(
+    client, council, two_plans, monkeypatch
+):
+    from caseaudit.improvement.views import dashboard
+
+    north, south = two_plans
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 1)
+    client.force_login(council["qa_admin"])
+    first = client.get("/improvement/", {"stage": "meeting"})
+    body = first.content.decode()
+    assert [row.plan for row in first.context["rows"]] == [north]  # oldest first, then by id
+    assert '<p class="govuk-body" role="status">2 open plans</p>' in body
+    assert 'href="?stage=meeting&amp;page=2" rel="next"' in body
+    second = client.get("/improvement/", {"stage": "meeting", "page": "2"})
+    assert [row.plan for row in second.context["rows"]] == [south]
+    assert 'href="?stage=meeting&amp;page=1" rel="prev"' in second.content.decode()
+    # The download links carry the filters, not the page, and a download holds every matching plan.
+    assert 'href="?stage=meeting&amp;format=csv"' in second.content.decode()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/improvement/", {"stage": "meeting", "page": "2", "format": "csv"}).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert len(rows) == 3

@@ -25,3 +25,24 @@ def test_the_same_figures_reuse_the_chart_and_changed_figures_redraw(db, monkeyp
     changed["percent"]["Good"] = 99.9
     assert charts.report_charts(changed)["grades"] != first["grades"]
     assert len(drawn) == 2
+
+
+def test_the_same_page_reuses_the_pdf_and_a_changed_figure_or_summary_makes_a_new_one(db, monkeypatch):
+    import weasyprint
+
+    from caseaudit.reporting import exports
+
+    cache.clear()
+    report = build_report(financial_year(datetime.date(2025, 6, 1)))
+    made = []
+    real_write = weasyprint.HTML.write_pdf
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda self, **kw: made.append(1) or real_write(self, **kw))
+    first = exports.pdf_bytes(report, "Summary", charts.report_charts(report))
+    assert exports.pdf_bytes(copy.deepcopy(report), "Summary", charts.report_charts(report)) == first
+    assert len(made) == 1
+    exports.pdf_bytes(report, "Another summary", charts.report_charts(report))
+    assert len(made) == 2
+    changed = copy.deepcopy(report)
+    changed["audits"]["total"] += 1
+    exports.pdf_bytes(changed, "Summary", charts.report_charts(changed))
+    assert len(made) == 3

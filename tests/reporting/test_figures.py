@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from caseaudit.audits.models import Activity, Audit, Programme, SectionJudgement
 from caseaudit.audits.services.tools import standard_tools_ensure
-from caseaudit.reporting.figures import Scope, audit_figures, percent
+from caseaudit.reporting.figures import Scope, audit_figures, grade_figures, percent
 
 from ..factories import ChildFactory, TeamFactory
 
@@ -200,6 +200,10 @@ def test_percentages_always_agree_with_counts_recomputed_independently(team, aud
     figures = audit_figures(Scope(start_day, end_day))
     total = len(in_period)
     assert figures["audits"]["total"] == total
+    # A comparison period's figures (one query) are the same numbers as the full figures'.
+    compared = grade_figures(Scope(start_day, end_day))
+    assert compared["audits"]["total"] == total and compared["grades"] == figures["grades"]
+    assert compared["percent"] == figures["percent"]
     assert figures["activities"] == sum(a[3] for a in in_period)
     for grade in GRADES:
         assert figures["grades"][NAMES[grade]] == counts[grade]

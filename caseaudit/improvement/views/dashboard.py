@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -6,12 +7,14 @@ from caseaudit.web.replica import reads_from_replica
 
 from ..access import plans_visible_to
 from ..forms import DashboardFilterForm
-from ..selectors import DASHBOARD_STAGES, StageKind, dashboard_rows, export_table
+from ..selectors import DASHBOARD_STAGES, StageKind, dashboard_plans, dashboard_row, dashboard_rows, export_table
+
+PAGE_SIZE = 50
 
 
 @reads_from_replica
 def index(request):
-    """The monitoring spreadsheet's replacement: every open plan, each stage's deadline, red/amber/green."""
+    """The monitoring spreadsheet's replacement: every open plan (50 a page), each stage's deadline, red/amber/green."""
     today = timezone.localdate()
     form = DashboardFilterForm(request.GET)
     plans = plans_visible_to(request.user)
@@ -25,22 +28,26 @@ def index(request):
         if data["manager"]:
             plans = plans.filter(team__manager=data["manager"])
         stage = data["stage"]
-    rows = dashboard_rows(plans, today, stage=stage)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
-        header, table = export_table(rows)
+        # A download holds every matching plan, not one page.
+        header, table = export_table(dashboard_rows(plans, today, stage=stage))
         name = f"improvement-plans-{today:%Y-%m-%d}"
         if export == "csv":
             return csv_response(name, header, table)
         return xlsx_response(name, [("Open plans", header, table)])
+    # One page of plans at a time: only that page's stages and actions are read and drawn.
+    page = Paginator(dashboard_plans(plans, stage), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("page", None)
     return render(
         request,
         "improvement/dashboard.html",
         {
             "form": form,
-            "rows": rows,
+            "page": page,
+            "rows": [dashboard_row(plan, today) for plan in page.object_list],
             "stages": [StageKind(k) for k in DASHBOARD_STAGES],
             "today": today,
             "query": query.urlencode(),
