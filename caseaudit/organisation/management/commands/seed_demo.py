@@ -82,6 +82,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = scale_demo.generate(size, first_day, last_day)
         logins = scale_demo.logins_ensure(DEMO_PASSWORD)
+        from caseaudit.accounts.demo import DEMO_TOTP_SECRET, demo_two_factor_give
+
+        # As for the demo council: the roles that must use two-step verification get the published demo key.
+        two_step = demo_two_factor_give([email for _, email, _ in logins])
         elapsed = time.perf_counter() - started
         rows = ", ".join(f"{table.split('_', 1)[1]} {count:,}" for table, count in result["rows"].items())
         self.stdout.write(
@@ -93,3 +97,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nLogins (every one uses the password {DEMO_PASSWORD}):")
         for role, email, name in logins:
             self.stdout.write(f"  {role:<16} {email:<42} {name}")
+        if two_step:
+            self.stdout.write(
+                f"{', '.join(two_step)} also need a 6-digit code: `.venv/bin/caseaudit demo_otp EMAIL`, "
+                f"or add the demo key {DEMO_TOTP_SECRET} to an authenticator app."
+            )
