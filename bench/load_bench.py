@@ -246,12 +246,8 @@ def sign_in(email: str, dbname: str) -> dict[str, str]:
     return browser.cookies
 
 
-def page_paths(dbname: str, fy_day: datetime.date) -> dict[str, str]:
-    with psycopg.connect(**PG, dbname=dbname) as conn:
-        audit_id, child_id = conn.execute(
-            "SELECT a.id, a.child_id FROM audits_audit a WHERE a.status = 'shared' ORDER BY a.audit_date DESC, a.id"
-            " LIMIT 1"
-        ).fetchone()
+def pages_for(audit_id: int, child_id: int, fy_day: datetime.date) -> dict[str, str]:
+    """The benchmark's pages (also bench/page_timings.py's): an audit, its child, and the year containing fy_day."""
     report = "/reports/?" + urlencode({"kind": "year", "day": fy_day.strftime("%d/%m/%Y")})
     return {
         "home": "/",
@@ -262,6 +258,15 @@ def page_paths(dbname: str, fy_day: datetime.date) -> dict[str, str]:
         "report page": report,
         "report PDF": report + "&format=pdf",
     }
+
+
+def page_paths(dbname: str, fy_day: datetime.date) -> dict[str, str]:
+    with psycopg.connect(**PG, dbname=dbname) as conn:
+        audit_id, child_id = conn.execute(
+            "SELECT a.id, a.child_id FROM audits_audit a WHERE a.status = 'shared' ORDER BY a.audit_date DESC, a.id"
+            " LIMIT 1"
+        ).fetchone()
+    return pages_for(audit_id, child_id, fy_day)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -19,7 +19,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings.base")
@@ -42,22 +41,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from caseaudit.audits.models import Audit  # noqa: E402
 from caseaudit.organisation.models import Person  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load_bench import pages_for  # noqa: E402
+
 EMAIL = "qa-admin@largest-council.example"
 
 
 def paths() -> dict[str, str]:
     audit = Audit.objects.filter(status="shared").order_by("-audit_date", "pk").values("pk", "child_id").first()
-    fy_day = datetime.date(datetime.date.today().year - 1, 6, 1)
-    report = "/reports/?" + urlencode({"kind": "year", "day": fy_day.strftime("%d/%m/%Y")})
-    return {
-        "home": "/",
-        "my audits": "/audits/mine/",
-        "audit page": f"/audits/{audit['pk']}/",
-        "child page": f"/children/{audit['child_id']}/",
-        "monitoring dashboard": "/improvement/",
-        "report page": report,
-        "report PDF": report + "&format=pdf",
-    }
+    return pages_for(audit["pk"], audit["child_id"], datetime.date(datetime.date.today().year - 1, 6, 1))
 
 
 def client() -> Client:
