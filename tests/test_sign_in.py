@@ -97,6 +97,38 @@ def test_an_active_session_still_ends_after_the_absolute_limit(client, council, 
     assert "you have been signed in for a long time" in client.get(response["Location"]).content.decode()
 
 
+def test_activity_is_written_to_the_session_at_most_once_a_minute(client, council, time_machine):
+    from django.contrib.sessions.models import Session
+
+    time_machine.move_to("2026-03-02 09:00", tick=False)
+    client.force_login(council["social_worker"])
+    client.get("/")
+    key = client.session.session_key
+
+    def stored():
+        return Session.objects.get(session_key=key).session_data
+
+    written = stored()
+    time_machine.shift(30)
+    body = client.get("/").content.decode()
+    assert stored() == written  # half a minute on: no write
+    # The timeout warning counts from the last write, so it never promises more time than is left.
+    assert 'data-idle-seconds="1770"' in body
+    time_machine.shift(31)
+    client.get("/")
+    assert stored() != written  # over a minute since the last write: written
+
+
+def test_an_unwritten_half_minute_does_not_stretch_the_idle_limit(client, council, time_machine):
+    time_machine.move_to("2026-03-02 09:00", tick=False)
+    client.force_login(council["social_worker"])
+    client.get("/")
+    time_machine.shift(30)
+    client.get("/")  # not written: the limit still counts from 09:00
+    time_machine.shift(29 * 60 + 31)
+    assert client.get("/").status_code == 302
+
+
 def test_keep_alive_renews_the_session(client, council, time_machine):
     time_machine.move_to("2026-03-02 09:00", tick=False)
     client.force_login(council["social_worker"])

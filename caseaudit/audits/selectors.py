@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from caseaudit.organisation.models import Person, Team
 from caseaudit.organisation.roles import Role
@@ -32,47 +32,115 @@ def audit_detail(audit: Audit) -> dict:
     }
 
 
-def my_audits(person: Person, today: datetime.date) -> dict:
-    mine = list(
-        Audit.objects.filter(auditor=person, status=AuditStatus.DRAFT)
-        .select_related("child", "team")
-        .order_by("due_on", "pk")
-    )
-    for audit in mine:
-        # Annotations for the page only, not model fields.
-        audit.overdue = audit.is_overdue(today)  # type: ignore[attr-defined]
-        audit.due_soon = not audit.overdue and audit.due_on is not None and (audit.due_on - today).days <= 7  # type: ignore[attr-defined]
-    context = {
-        "to_do": mine,
-        "overdue_count": sum(1 for a in mine if a.overdue),  # type: ignore[attr-defined,misc]
-        "submitted": Audit.objects.filter(auditor=person, status__in=[AuditStatus.SUBMITTED, AuditStatus.IN_MODERATION])
+# A list on My audits shows this many; the rest are a link away, a page at a time (decision 0072).
+LIST_LIMIT = 25
+LIST_PAGE_SIZE = 50
+# The lists of My audits in the order the page shows them, with their headings.
+MY_LISTS = {
+    "critical": "Critical safeguarding concerns with no action recorded",
+    "to_do": "To do",
+    "moderation_queue": "Waiting for moderation",
+    "to_acknowledge": "Shared with you to acknowledge",
+    "to_share": "Moderated, ready to share",
+    "submitted": "Submitted by you",
+}
+
+
+def my_audit_lists(person: Person) -> dict[str, QuerySet[Audit]]:
+    """The person's audit work, each list an ordered query (nothing is read yet). The moderation
+    queue is there only for moderators."""
+    lists: dict[str, QuerySet[Audit]] = {
+        "critical": audits_visible_to(person)
+        .filter(is_critical=True, critical_action="")
         .select_related("child")
-        .order_by("-submitted_at")[:20],
+        .order_by("audit_date", "pk"),
+        "to_do": Audit.objects.filter(auditor=person, status=AuditStatus.DRAFT)
+        .select_related("child", "team")
+        .order_by("due_on", "pk"),
     }
     if person.has_role(Role.MODERATOR):
-        context["moderation_queue"] = (
+        lists["moderation_queue"] = (
             audits_visible_to(person)
             .filter(Q(status=AuditStatus.SUBMITTED) | Q(status=AuditStatus.IN_MODERATION, moderator=person))
             .exclude(auditor=person)
             .select_related("child", "auditor", "team")
-            .order_by("submitted_at")
+            .order_by("submitted_at", "pk")
         )
     # The managed teams' ids first: "worker or team_id IN (...)" is two index lookups (BitmapOr), whereas an OR
     # across the join to teams scanned every shared audit (about 100 ms at 100,000 audits).
     managed_teams = list(Team.objects.filter(manager=person).values_list("pk", flat=True))
-    context["to_acknowledge"] = (
+    lists["to_acknowledge"] = (
         Audit.objects.filter(status=AuditStatus.SHARED)
         .filter(Q(worker=person) | Q(team_id__in=managed_teams))
         .exclude(acknowledgements__person=person)
         .select_related("child")
+        .order_by("shared_at", "pk")
     )
-    context["critical"] = audits_visible_to(person).filter(is_critical=True, critical_action="").select_related("child")
     # Moderated and waiting to go to the worker and their manager: for whoever may share them (access.can_share).
     finalised = Audit.objects.filter(status=AuditStatus.FINALISED).select_related("child", "team")
-    context["to_share"] = (
-        finalised if person.has_role(Role.QA_ADMIN) else finalised.filter(moderator=person)
-    ).order_by("finalised_at", "pk")
-    return context
+    lists["to_share"] = (finalised if person.has_role(Role.QA_ADMIN) else finalised.filter(moderator=person)).order_by(
+        "finalised_at", "pk"
+    )
+    lists["submitted"] = (
+        Audit.objects.filter(auditor=person, status__in=[AuditStatus.SUBMITTED, AuditStatus.IN_MODERATION])
+        .select_related("child")
+        .order_by("-submitted_at", "-pk")
+    )
+    return lists
+
+
+def my_audit_counts(person: Person, today: datetime.date) -> dict[str, int | None]:
+    """How many are on each list (the home page's to-do list), counted in the database; None for a
+    list the person does not have."""
+    lists = my_audit_lists(person)
+    counts: dict[str, int | None] = {name: lists[name].count() if name in lists else None for name in MY_LISTS}
+    counts["overdue"] = lists["to_do"].filter(due_on__lt=today).count() if counts["to_do"] else 0
+    return counts
+
+
+def _mark_due(audits: list[Audit], today: datetime.date) -> None:
+    for audit in audits:
+        # Annotations for the page only, not model fields.
+        audit.overdue = audit.is_overdue(today)  # type: ignore[attr-defined]
+        audit.due_soon = not audit.overdue and audit.due_on is not None and (audit.due_on - today).days <= 7  # type: ignore[attr-defined]
+
+
+def my_audits(person: Person, today: datetime.date) -> dict:
+    """My audits: the first LIST_LIMIT of each list, with how many there are when there are more."""
+    queries = my_audit_lists(person)
+    lists = {}
+    for name, audits in queries.items():
+        shown = list(audits[: LIST_LIMIT + 1])
+        more = len(shown) > LIST_LIMIT
+        total = audits.count() if more else len(shown)
+        lists[name] = {
+            "name": name,
+            "heading": MY_LISTS[name],
+            "audits": shown[:LIST_LIMIT],
+            "total": total,
+            "rest": total - min(len(shown), LIST_LIMIT),
+            "more": more,
+        }
+    to_do = lists["to_do"]
+    _mark_due(to_do["audits"], today)
+    if to_do["more"]:
+        overdue = queries["to_do"].filter(due_on__lt=today).count()
+    else:
+        overdue = sum(1 for a in to_do["audits"] if a.overdue)  # type: ignore[attr-defined]
+    return {"lists": lists, "overdue_count": overdue}
+
+
+def my_audit_list_page(person: Person, name: str, page_number, today: datetime.date) -> dict | None:
+    """One of My audits' lists in full, a page at a time; None for a list the person does not have."""
+    from django.core.paginator import Paginator
+
+    audits = my_audit_lists(person).get(name)
+    if audits is None:
+        return None
+    page = Paginator(audits, LIST_PAGE_SIZE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    _mark_due(page.object_list, today)
+    return {"name": name, "heading": MY_LISTS[name], "page": page, "total": page.paginator.count}
 
 
 def audits_of_child(person: Person, child) -> list[Audit]:

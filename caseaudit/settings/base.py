@@ -121,6 +121,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Idle timeout: the session ends after this much inactivity. The page warns
 # two minutes before (GOV.UK timeout-warning pattern) when JavaScript runs.
 SESSION_IDLE_SECONDS = env_int("CASEAUDIT_SESSION_IDLE_MINUTES", 30) * 60
+# Activity is written to the session at most this often (decision 0072): the page's timeout warning
+# counts down from the last write, so it is never late.
+SESSION_TOUCH_SECONDS = 60
 # Absolute limit: sign in again after this long, however active.
 SESSION_ABSOLUTE_SECONDS = env_int("CASEAUDIT_SESSION_MAX_HOURS", 10) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS

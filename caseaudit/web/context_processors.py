@@ -46,7 +46,7 @@ def service(request) -> dict:
     context = {
         "service_name": settings.SERVICE_NAME,
         "council_name": settings.COUNCIL_NAME,
-        "session_idle_seconds": settings.SESSION_IDLE_SECONDS,
+        "session_idle_seconds": getattr(request, "idle_seconds_left", settings.SESSION_IDLE_SECONDS),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

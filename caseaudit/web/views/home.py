@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from caseaudit.audits.selectors import my_audits, programmes_planning
+from caseaudit.audits.selectors import my_audit_counts, programmes_planning
 from caseaudit.imports.selectors import import_work
 from caseaudit.improvement.selectors import my_improvement_work
 from caseaudit.learning.selectors import recommendations_owned
@@ -31,7 +31,7 @@ def home(request):
         "web/home.html",
         {
             "summary": home_summary(person, today),
-            "audits": my_audits(person, today),
+            "audits": my_audit_counts(person, today),
             "improvement": my_improvement_work(person, today),
             "qa": {"planning": programmes_planning(), **import_work()} if qa_admin else None,
             "recommendations": recommendations_owned(person, today),
