@@ -249,6 +249,15 @@ class Audit(models.Model):
             models.Index(
                 fields=["team"], condition=Q(is_critical=True, critical_action=""), name="audit_critical_awaiting"
             ),
+            # The same few in My audits' order: a council-wide person's first 25 are read off this index instead
+            # of scanning every audit by date for them (22 ms at 100,000 audits).
+            models.Index(
+                fields=["audit_date", "id"],
+                condition=Q(is_critical=True, critical_action=""),
+                name="audit_critical_by_date",
+            ),
+            # Moderated, waiting to be shared, oldest first (My audits): the first 25 without sorting them all.
+            models.Index(fields=["finalised_at", "id"], condition=Q(status="finalised"), name="audit_to_share"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=AuditStatus.values), name="audit_status_known"),
