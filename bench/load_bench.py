@@ -53,6 +53,10 @@ DATASETS = {
     "large": ("caseaudit_bench_large", ["--scale", "large"], 100_000, "qa-admin@largest-council.example"),
     "stress": ("caseaudit_bench_stress", ["--scale", "stress"], 1_000_000, "qa-admin@largest-council.example"),
 }
+# The two instances' shared cache (drawn charts, made PDFs): emptied before each data set is measured.
+CACHE_TABLE = "caseaudit_cache"
+# Each gunicorn instance's processes and threads (as `make run` serves; --workers/--threads change them).
+WORKERS, THREADS = 2, 4
 PAGES = ["home", "my audits", "audit page", "child page", "monitoring dashboard", "report page", "report PDF"]
 LIST_DETAIL = ["home", "my audits", "audit page", "child page", "monitoring dashboard"]
 TARGET_P95_MS = 150.0  # list and detail pages, large data, 10 users
@@ -106,10 +110,19 @@ class Servers:
             "DJANGO_SETTINGS_MODULE": "caseaudit.settings.base",
             "LOG_LEVEL": "ERROR",
             "DEBUG": "false",
+            # Several app servers share one cache (docs/deployment.md): here a table on the one database.
+            "CASEAUDIT_CACHE_URL": f"db://{CACHE_TABLE}",
         }
         self.procs: list[subprocess.Popen] = []
 
     def __enter__(self):
+        # A fresh cache: every chart and PDF is made once during the run, not carried over from the last.
+        subprocess.run([BIN / "caseaudit", "createcachetable"], env=self.env, check=True)
+        subprocess.run(
+            [BIN / "caseaudit", "shell", "-c", "from django.core.cache import cache; cache.clear()"],
+            env=self.env,
+            check=True,
+        )
         for port in PORTS:
             self.procs.append(
                 subprocess.Popen(
@@ -119,9 +132,9 @@ class Servers:
                         "--bind",
                         f"127.0.0.1:{port}",
                         "--workers",
-                        "2",
+                        str(WORKERS),
                         "--threads",
-                        "4",
+                        str(THREADS),
                         "--log-level",
                         "warning",
                         "--timeout",
@@ -312,21 +325,26 @@ def hammer(cookies: dict, users: int, seconds: float, work) -> dict:
     }
 
 
-def measure_pages(name: str, seconds: float, users_levels: tuple[int, ...]) -> dict:
+def measure_pages(name: str, seconds: float, users_levels: tuple[int, ...], pages: list[str]) -> dict:
     dbname, _, _, email = DATASETS[name]
     fy_day = datetime.date(datetime.date.today().year - 1, 6, 1)
     paths = page_paths(dbname, fy_day)
     out = {}
     with Servers(dbname):
         cookies = sign_in(email, dbname)
-        for page in PAGES:
+        for page in pages:
             path = paths[page]
             # Warm each worker's caches (templates, first connection) so the figures are steady-state.
             warm = Browser(cookies)
+            first = None
             for port in PORTS:
                 for _ in range(2):
-                    warm.request(port, "GET", path)
-            out[page] = {"path": path}
+                    status, _, ms = warm.request(port, "GET", path)
+                    first = ms if first is None else first
+            # The first request drew the charts or made the PDF for everyone after it (the shared cache): its
+            # time is what the first person to open a new period waits.
+            out[page] = {"path": path, "first_request_ms": round(first, 1)}
+            print(f"  {name:<7} {page:<21} first request (nothing cached) {first:8.1f} ms", flush=True)
             for users in users_levels:
                 duration = seconds
                 result = hammer(cookies, users, duration, lambda b, port, n, p=path: [b.request(port, "GET", p)[::2]])
@@ -462,14 +480,17 @@ def import_figures() -> dict | None:
 def verdicts(pages: dict) -> dict:
     out = {}
     large, stress = pages.get("large"), pages.get("stress")
-    if large:
-        out["large_list_detail_p95_10_users_under_150ms"] = all(
-            large[p]["10"]["p95_ms"] < TARGET_P95_MS for p in LIST_DETAIL
-        )
-        out["large_report_page_p95_10_users_under_1s"] = large["report page"]["10"]["p95_ms"] < TARGET_REPORT_MS
-    if large and stress:
+    # A run of some pages or some numbers of users judges only what it measured.
+    at_10 = {p: by["10"]["p95_ms"] for p, by in (large or {}).items() if "10" in by}
+    if all(p in at_10 for p in LIST_DETAIL):
+        out["large_list_detail_p95_10_users_under_150ms"] = all(at_10[p] < TARGET_P95_MS for p in LIST_DETAIL)
+    if "report page" in at_10:
+        out["large_report_page_p95_10_users_under_1s"] = at_10["report page"] < TARGET_REPORT_MS
+    if at_10 and stress:
         out["stress_within_2x_of_large_10_users"] = {
-            p: round(stress[p]["10"]["p95_ms"] / max(large[p]["10"]["p95_ms"], 0.1), 2) for p in PAGES
+            p: round(stress[p]["10"]["p95_ms"] / max(at_10[p], 0.1), 2)
+            for p in PAGES
+            if p in at_10 and "10" in stress.get(p, {})
         }
     return out
 
@@ -478,7 +499,7 @@ def print_table(pages: dict, users_levels: tuple[int, ...]) -> None:
     head = f"{'data':<7} {'page':<21}" + "".join(f" {f'{u} users p50/p95 ms':>24}" for u in users_levels)
     print("\n" + head + "\n" + "-" * len(head))
     for name, by_page in pages.items():
-        for page in PAGES:
+        for page in [p for p in PAGES if p in by_page]:
             cells = "".join(
                 f" {by_page[page][str(u)]['p50_ms']:>11}/{by_page[page][str(u)]['p95_ms']:<11}" for u in users_levels
             )
@@ -492,8 +513,7 @@ def machine() -> dict:
         "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "postgresql": version,
-        "gunicorn": f"2 instances (ports {PORTS[0]}, {PORTS[1]}) x 2 workers x 4 threads, one database",
-        "note": "shared machine: other engineers' test suites were running; figures are noisy",
+        "gunicorn": f"2 instances (ports {PORTS[0]}, {PORTS[1]}) x {WORKERS} workers x {THREADS} threads, one database",
     }
 
 
@@ -522,7 +542,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mixed-users", type=int, default=50)
     parser.add_argument("--fresh", action="store_true", help="rebuild the benchmark databases")
     parser.add_argument("--drop", action="store_true", help="drop the benchmark databases afterwards")
+    parser.add_argument("--pages", default=",".join(PAGES), help="a comma-separated subset of the pages")
+    parser.add_argument("--no-import", action="store_true", help="leave out the import benchmark")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes per instance")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     args = parser.parse_args(argv)
+    global WORKERS, THREADS
+    WORKERS, THREADS = args.workers, args.threads
+    chosen = [p for p in PAGES if p in args.pages.split(",")]
     names = [n for n in args.datasets.split(",") if n]
     users_levels = tuple(int(u) for u in args.users.split(","))
     started = time.perf_counter()
@@ -531,15 +558,17 @@ def main(argv: list[str] | None = None) -> int:
     print("Pages (two gunicorn instances, round-robin):", flush=True)
     pages = {}
     for name in names:
-        pages[name] = measure_pages(name, args.seconds, users_levels)
+        pages[name] = measure_pages(name, args.seconds, users_levels, chosen)
         save(data, pages, None, None, {}, started)  # a partial run still leaves its figures
     print_table(pages, users_levels)
     mixed = None
     if "large" in names and args.mixed_seconds > 0:
         print("\nReads and saves at once (large data):", flush=True)
         mixed = mixed_load(args.mixed_seconds, args.mixed_users)
-    print("\nImport:", flush=True)
-    imported = import_figures()
+    imported = None
+    if not args.no_import:
+        print("\nImport:", flush=True)
+        imported = import_figures()
     checks = verdicts(pages)
     if mixed:
         checks["mixed_zero_errors"] = mixed["errors"] == 0

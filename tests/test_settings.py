@@ -89,3 +89,65 @@ def test_production_ignores_debug_from_the_environment_and_hardens_cookies():
     ]:
         assert line in values, line
     assert "caseaudit.accounts.middleware.TwoFactorMiddleware" in settings_text
+
+
+@pytest.mark.parametrize(
+    "url,backend,location",
+    [
+        ("locmem://x", "locmem.LocMemCache", "x"),
+        ("file:///srv/caseaudit/cache", "filebased.FileBasedCache", "/srv/caseaudit/cache"),
+        ("db://caseaudit_cache", "db.DatabaseCache", "caseaudit_cache"),
+        ("redis://10.0.0.5:6379/1", "redis.RedisCache", "redis://10.0.0.5:6379/1"),
+    ],
+)
+def test_the_cache_is_chosen_by_url(monkeypatch, url, backend, location):
+    from caseaudit.settings.env import env_cache
+
+    monkeypatch.setenv("CASEAUDIT_CACHE_URL", url)
+    assert env_cache("CASEAUDIT_CACHE_URL", "locmem://") == {
+        "BACKEND": f"django.core.cache.backends.{backend}",
+        "LOCATION": location,
+    }
+
+
+@pytest.mark.parametrize("url", ["memcached://x", "file://relative/path", "db://"])
+def test_a_bad_cache_url_stops_and_names_it(url):
+    result = run_caseaudit("check", CASEAUDIT_CACHE_URL=url)
+    assert result.returncode == 2
+    assert "CASEAUDIT_CACHE_URL must" in result.stderr
+
+
+def test_the_default_cache_is_shared_by_every_process_on_the_machine(tmp_path):
+    """Two gunicorn workers are two processes: what one draws, the other reads (a file cache, not memory)."""
+    code = (
+        "from django.core.cache import cache; import sys; "
+        "print(cache.get('k') if sys.argv[1] == 'get' else cache.set('k', 'drawn once', 60))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "caseaudit.settings.base", "CASEAUDIT_CACHE_URL": f"file://{tmp_path}"}
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+
+    def run(action: str) -> str:
+        script = f"import django; django.setup(); {code}"
+        done = subprocess.run(
+            [sys.executable, "-c", script, action], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    run("set")
+    assert run("get") == "drawn once"
+
+
+def test_without_a_cache_url_the_cache_is_a_folder_in_var():
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CASEAUDIT_CACHE_URL")}
+    done = subprocess.run(
+        [sys.executable, "-c", "from caseaudit.settings import base; print(base.CACHES['default'])"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.strip() == str(
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(ROOT / "var" / "cache")}
+    )

@@ -9,9 +9,9 @@ import re
 from xml.sax.saxutils import escape
 
 import matplotlib
+from matplotlib.figure import Figure
 
 matplotlib.use("Agg")  # no display on a server
-import matplotlib.pyplot as plt  # noqa: E402
 
 GRADES = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
 # GOV.UK palette; the hatching tells grades apart without colour.
@@ -20,13 +20,28 @@ HATCHES = {"Outstanding": "", "Good": "//", "Requires Improvement": "..", "Inade
 SERIES_HATCH = ["", "//"]
 SERIES_COLOURS = ["#1d70b8", "#b1b4b6"]
 
-plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 10, "svg.fonttype": "none", "hatch.linewidth": 0.6})
+matplotlib.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 10,
+        "svg.fonttype": "none",
+        "hatch.linewidth": 0.6,
+        # Clip-path ids from a fixed salt: the same figures always give the same SVG (and so the same PDF).
+        "svg.hashsalt": "caseaudit",
+    }
+)
+
+
+def _figure(size: tuple[float, float]):
+    """A figure of its own, outside pyplot: pyplot keeps every open figure in one global list, which two
+    threads of a gunicorn worker drawing at once would share (matplotlib's object API has no such state)."""
+    fig = Figure(figsize=size)
+    return fig, fig.subplots()
 
 
 def _svg(fig, chart_id: str, title: str, description: str) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
@@ -51,7 +66,7 @@ def _svg(fig, chart_id: str, title: str, description: str) -> str:
 
 def grade_distribution(current: dict, current_label: str, other: dict | None, other_label: str) -> str:
     series = [(current_label, current)] + ([(other_label, other)] if other else [])
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    fig, ax = _figure((7.5, 3.6))
     width = 0.8 / len(series)
     for n, (label, values) in enumerate(series):
         xs = [i + n * width for i in range(len(GRADES))]
@@ -77,7 +92,7 @@ def grade_distribution(current: dict, current_label: str, other: dict | None, ot
 
 def practice_areas(sections: dict[str, dict[str, int]]) -> str:
     names = list(sections)
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * max(len(names), 1) + 1.2))
+    fig, ax = _figure((7.5, 0.5 * max(len(names), 1) + 1.2))
     left = [0.0] * len(names)
     for grade in GRADES:
         shares = []
@@ -115,7 +130,7 @@ def practice_areas(sections: dict[str, dict[str, int]]) -> str:
 
 def trend(rows: list[dict]) -> str:
     labels = [r["label"] for r in rows]
-    fig, ax = plt.subplots(figsize=(7.5, 3.2))
+    fig, ax = _figure((7.5, 3.2))
     good = [r["good_or_better"] for r in rows]
     bad = [r["inadequate"] for r in rows]
     ax.plot(labels, good, marker="o", color="#1d70b8", label="Good or better")

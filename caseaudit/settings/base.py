@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from .env import env_bool, env_database, env_int, env_list, env_str
+from .env import env_bool, env_cache, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("CASEAUDIT_VAR_DIR", str(BASE_DIR / "var")))
@@ -250,23 +250,16 @@ MEDIA_ROOT = Path(env_str("CASEAUDIT_UPLOADS_DIR", str(MEDIA_ROOT)))
 STORAGES["default"] = {"BACKEND": env_str("CASEAUDIT_UPLOADS_BACKEND", STORAGES["default"]["BACKEND"])}
 # JSON API (issue 8, docs/api.md). The rate-limit counter lives in the "api" cache: local memory
 # by default (per process); several servers need a shared one: CASEAUDIT_API_CACHE_URL=db://table
-# (run `caseaudit createcachetable`) or redis://host:6379/0 (needs the redis package).
+# (run `caseaudit createcachetable`) or redis://host:6379/0 (needs the redis package). The same URLs
+# choose the default cache (CASEAUDIT_CACHE_URL, below).
 INSTALLED_APPS += ["caseaudit.api"]
 
 
-def _api_cache(url: str) -> dict:
-    if url.startswith("locmem://"):
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caseaudit-api"}
-    if url.startswith("db://") and len(url) > len("db://"):
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": url[len("db://") :]}
-    if url.startswith(("redis://", "rediss://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    raise ValueError(f"CASEAUDIT_API_CACHE_URL must start locmem://, db:// or redis://, not {url!r}")
-
-
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "api": _api_cache(env_str("CASEAUDIT_API_CACHE_URL", "locmem://")),
+    # Drawn charts and made PDFs (decisions 0064, 0067, 0072): a file cache in var/cache by default, so
+    # every worker on this machine shares one copy; several servers share db://table or redis://.
+    "default": env_cache("CASEAUDIT_CACHE_URL", f"file://{VAR_DIR / 'cache'}"),
+    "api": env_cache("CASEAUDIT_API_CACHE_URL", "locmem://caseaudit-api"),
 }
 CASEAUDIT_API_CACHE = "api"
 CASEAUDIT_API_RATE_LIMIT = env_int("CASEAUDIT_API_RATE_LIMIT", 120)

@@ -75,3 +75,24 @@ def env_database(name: str, default: str) -> dict:
             {"init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;", "transaction_mode": "IMMEDIATE"}
         )
     return config
+
+
+def env_cache(name: str, default: str) -> dict:
+    """A Django cache from a URL: locmem://NAME (this process), file:///path (this machine's processes),
+    db://table (every server on the one database; `caseaudit createcachetable`) or redis://host:port/db."""
+    url = os.environ.get(name) or default
+    for prefix, backend in (
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+        ("file://", "django.core.cache.backends.filebased.FileBasedCache"),
+        ("db://", "django.core.cache.backends.db.DatabaseCache"),
+    ):
+        if url.startswith(prefix):
+            location = url[len(prefix) :]
+            if prefix == "file://" and not location.startswith("/"):
+                raise ImproperlyConfigured(f"{name} must name an absolute folder (file:///path), not {url!r}.")
+            if prefix == "db://" and not location:
+                raise ImproperlyConfigured(f"{name} must name a table (db://table), not {url!r}.")
+            return {"BACKEND": backend, "LOCATION": location}
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"{name} must start locmem://, file://, db:// or redis://, not {url!r}.")

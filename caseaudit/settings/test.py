@@ -24,3 +24,5 @@ CASEAUDIT_IMPORT_IN_BACKGROUND = False
 # A second alias on the same database stands in for a read replica; tests/test_replica.py turns the
 # routing on (CASEAUDIT_READ_REPLICA), other tests keep every query on "default".
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"}}  # noqa: F405
+# Each test process keeps its own cache (base.py's file cache in var/cache is shared by a machine's workers).
+CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405

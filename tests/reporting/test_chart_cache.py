@@ -46,3 +46,26 @@ def test_the_same_page_reuses_the_pdf_and_a_changed_figure_or_summary_makes_a_ne
     changed["audits"]["total"] += 1
     exports.pdf_bytes(changed, "Summary", charts.report_charts(changed))
     assert len(made) == 3
+
+
+def test_the_same_figures_draw_the_same_svg_in_any_thread():
+    """The same figures give byte-identical SVG (fixed clip-path ids), drawn alone or in four threads at once
+    as gunicorn's threads do. (The figures are outside pyplot; this run did not catch pyplot's shared state.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sections = {
+        f"Area {n}": {"Outstanding": n, "Good": 2, "Requires Improvement": 1, "Inadequate": 1} for n in range(6)
+    }
+    alone = charts.practice_areas(sections)
+    grades = {"Outstanding": 10.0, "Good": 50.0, "Requires Improvement": 30.0, "Inadequate": 10.0}
+    alone_grades = charts.grade_distribution(grades, "FY", None, "")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drawn = list(
+            pool.map(
+                lambda n: (
+                    charts.practice_areas(sections) if n % 2 else charts.grade_distribution(grades, "FY", None, "")
+                ),
+                range(16),
+            )
+        )
+    assert drawn == [alone if n % 2 else alone_grades for n in range(16)]
