@@ -33,6 +33,18 @@ def test_stages_are_red_amber_or_green_against_their_stored_deadline(two_plans):
     assert rows[north].cells[StageKind.CASELOAD_REVIEW] is None
 
 
+def test_the_dashboard_page_shows_each_stage_as_a_coloured_tag_and_its_date(two_plans, client, council, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 4, 10, 0), tick=False)
+    client.force_login(council["qa_admin"])
+    body = client.get("/improvement/").content.decode()
+    # The meeting is due on 5 March: amber, "Due soon", and the date as day and month.
+    assert (
+        '<strong class="govuk-tag govuk-tag--yellow">Due soon</strong><br><span class="govuk-body-s">due 5 Mar</span>'
+        in body
+    )
+    assert "Not needed" in body  # no caseload review for a first inadequate
+
+
 def test_a_recorded_meeting_shows_done(two_plans, council):
     north, _ = two_plans
     plans.meeting_record(
