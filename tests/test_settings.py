@@ -151,3 +151,25 @@ def test_without_a_cache_url_the_cache_is_a_folder_in_var():
     assert done.stdout.strip() == str(
         {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(ROOT / "var" / "cache")}
     )
+
+
+def test_postgresql_connections_run_queries_without_parallel_workers_unless_asked(monkeypatch):
+    from caseaudit.settings.env import env_database
+
+    url = "postgres://postgres@127.0.0.1:5432/caseaudit"
+    monkeypatch.delenv("CASEAUDIT_PG_PARALLEL_WORKERS", raising=False)
+    assert env_database("X", url)["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    monkeypatch.setenv("CASEAUDIT_PG_PARALLEL_WORKERS", "2")
+    assert env_database("X", url)["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
+    assert "options" not in env_database("X", "sqlite:////tmp/x.sqlite3")["OPTIONS"]
+
+
+@pytest.mark.django_db
+def test_the_setting_reaches_the_database_session():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"

@@ -325,6 +325,12 @@ class SectionJudgement(models.Model):
 
     class Meta:
         ordering = ["audit", "section__position"]
+        # The period report counts grades per practice area for a period's audits: with the grades in the
+        # index PostgreSQL reads them from it (an index-only scan) instead of reading every judgement in the
+        # table (15 ms instead of 100 ms for a year at 100,000 audits, measured; decision 0072).
+        indexes = [
+            models.Index(fields=["audit", "section", "grade", "moderated_grade"], name="judgement_grades_by_audit")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["audit", "section"], name="one_judgement_per_section"),
             models.CheckConstraint(condition=Q(grade="") | Q(grade__in=_GRADES), name="judgement_grade_known"),

@@ -20,13 +20,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from caseaudit.audits.grades import Grade
-from caseaudit.audits.models import DONE_STATUSES, Activity, Audit, AuditKind, SectionJudgement
+from caseaudit.audits.models import DONE_STATUSES, Activity, Audit, AuditKind, SectionJudgement, ToolSection
 
 GRADE_NAMES = {g.value: g.label if g != Grade.REQUIRES_IMPROVEMENT else "Requires Improvement" for g in Grade}
 GRADE_ORDER = [Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE]
+COUNTED_GRADES = {g.value for g in GRADE_ORDER}
+CASE_FILE_KINDS = [AuditKind.CASE_FILE, AuditKind.RE_AUDIT]
 
 
 def percent(part: int, whole: int) -> float:
@@ -44,12 +47,20 @@ class Scope:
     team_id: int | None = None
 
     def audits(self) -> QuerySet[Audit]:
-        audits = Audit.objects.filter(status__in=DONE_STATUSES, audit_date__gte=self.start, audit_date__lte=self.end)
+        return Audit.objects.filter(self.q())
+
+    def q(self, prefix: str = "") -> Q:
+        """Which audits count, as a filter; `prefix` ("audit__") filters the rows of an audit's part by
+        a join, which PostgreSQL plans better than an IN over the audits (decision 0072)."""
+        q = Q(
+            **{f"{prefix}status__in": DONE_STATUSES, f"{prefix}audit_date__gte": self.start},
+            **{f"{prefix}audit_date__lte": self.end},
+        )
         if self.service_area_id:
-            audits = audits.filter(team__service_area_id=self.service_area_id)
+            q &= Q(**{f"{prefix}team__service_area_id": self.service_area_id})
         if self.team_id:
-            audits = audits.filter(team_id=self.team_id)
-        return audits
+            q &= Q(**{f"{prefix}team_id": self.team_id})
+        return q
 
 
 def audit_figures(scope: Scope) -> dict:
@@ -83,7 +94,7 @@ def audit_figures(scope: Scope) -> dict:
     return {
         "audits": {"total": total, "new": row["new"], "re_audits": row["re_audits"], "themed": themed["themed_audits"]},
         "themed_children": themed["themed_children"],
-        "activities": Activity.objects.filter(audit__in=case_file).count(),
+        "activities": Activity.objects.filter(scope.q("audit__"), audit__kind__in=CASE_FILE_KINDS).count(),
         "grades": grades,
         "percent": percents,
         "inadequate": {
@@ -97,7 +108,7 @@ def audit_figures(scope: Scope) -> dict:
             "changed": row["moderation_changed"],
             "change_rate": percent(row["moderation_changed"], row["moderated"]),
         },
-        "sections": section_figures(case_file),
+        "sections": section_figures(scope),
     }
 
 
@@ -119,25 +130,31 @@ def grade_figures(scope: Scope) -> dict:
     return {"audits": {"total": row["total"]}, "grades": grades, "percent": grade_percents(grades, row["total"])}
 
 
-def section_figures(audits: QuerySet[Audit]) -> dict[str, dict[str, int]]:
-    """Final grades per practice area, matched by the area's name across tool versions."""
+def section_figures(scope: Scope) -> dict[str, dict[str, int]]:
+    """Final grades per practice area, matched by the area's name across tool versions.
+
+    A judgement's final grade is the moderator's where there is one, else the auditor's. It is counted per
+    section and grade in the database, read off the index judgement_grades_by_audit; the few sections'
+    names are looked up afterwards (joining them in made PostgreSQL scan every judgement, decision 0072)."""
+    final = Coalesce(NullIf("moderated_grade", Value("")), "grade")
     rows = (
-        SectionJudgement.objects.filter(audit__in=audits)
+        SectionJudgement.objects.filter(scope.q("audit__"), audit__kind__in=CASE_FILE_KINDS)
         .exclude(grade="", moderated_grade="")
-        .values("section__title", "section__position")
-        .annotate(
-            **{
-                f"g_{grade}": Count("pk", filter=Q(moderated_grade=grade) | (Q(moderated_grade="") & Q(grade=grade)))
-                for grade in GRADE_ORDER
-            }
-        )
-        .order_by("section__position", "section__title")
+        .annotate(final=final)
+        .values("section_id", "final")
+        .annotate(n=Count("*"))  # not the id: the index holds everything else counted
+        .order_by()
     )
-    sections: dict[str, dict[str, int]] = {}
+    counted: dict[int, dict[str, int]] = {}
     for row in rows:
-        counts = sections.setdefault(row["section__title"], {GRADE_NAMES[g]: 0 for g in GRADE_ORDER})
-        for grade in GRADE_ORDER:
-            counts[GRADE_NAMES[grade]] += row[f"g_{grade}"]
+        if row["final"] in COUNTED_GRADES:
+            counted.setdefault(row["section_id"], {})[row["final"]] = row["n"]
+    names = ToolSection.objects.filter(pk__in=counted).values_list("pk", "title", "position")
+    sections: dict[str, dict[str, int]] = {}
+    for pk, title, _ in sorted(names, key=lambda name: (name[2], name[1])):
+        counts = sections.setdefault(title, {GRADE_NAMES[g]: 0 for g in GRADE_ORDER})
+        for grade, n in counted[pk].items():
+            counts[GRADE_NAMES[grade]] += n
     return sections
 
 
