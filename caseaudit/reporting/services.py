@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+import threading
+
+from django.conf import settings
+from django.db import connections, transaction
 from django.utils import timezone
 
 from caseaudit.organisation.models import Person, ServiceArea, Team
@@ -13,6 +17,7 @@ from .report import build_report
 from .summary import draft_summary
 
 TITLE_PREFIX = "Case file audits: "
+log = logging.getLogger(__name__)
 
 
 def report_title(period: Period, service_area: ServiceArea | None, team: Team | None) -> str:
@@ -46,6 +51,30 @@ def report_publish(*, report: Report, by: Person) -> None:
     report.status = ReportStatus.PUBLISHED
     report.published_by = by
     report.published_at = timezone.now()
+    # Its PDF never changes now: make it once published, so nobody waits for WeasyPrint (seconds) on the
+    # first download. It lands in the shared cache under the hash of its page (decision 0067).
+    snapshot, summary = report.snapshot, report.summary
+    transaction.on_commit(lambda: _make_pdf_soon(snapshot, summary))
+
+
+def _make_pdf_soon(snapshot: dict, summary: str) -> None:
+    if settings.CASEAUDIT_PDF_IN_BACKGROUND:
+        threading.Thread(target=_make_pdf, args=(snapshot, summary), daemon=True).start()
+    else:
+        _make_pdf(snapshot, summary)
+
+
+def _make_pdf(snapshot: dict, summary: str) -> None:
+    from .charts import report_charts
+    from .exports import pdf_bytes
+
+    try:
+        pdf_bytes(snapshot, summary, report_charts(snapshot))
+    except Exception:  # the download makes it instead: nothing is lost but time
+        log.exception("Could not make the PDF of a published report in advance")
+    finally:
+        if settings.CASEAUDIT_PDF_IN_BACKGROUND:
+            connections.close_all()  # the thread's own connection (a database cache), not the request's
 
 
 @transaction.atomic

@@ -182,6 +182,8 @@ CASEAUDIT_IMPORT_MAX_INFLATED_BYTES = env_int("CASEAUDIT_IMPORT_MAX_INFLATED_MB"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The web page checks imports in a background thread and shows progress; tests run them inline.
 CASEAUDIT_IMPORT_IN_BACKGROUND = env_bool("CASEAUDIT_IMPORT_IN_BACKGROUND", True)
+# A published report's PDF is made straight after publishing, in a thread; tests make it inline.
+CASEAUDIT_PDF_IN_BACKGROUND = env_bool("CASEAUDIT_PDF_IN_BACKGROUND", True)
 
 # Two-step verification with an authenticator app (docs/decisions/0030): django-otp's
 # middleware says whether this session passed the second step; ours sends people who

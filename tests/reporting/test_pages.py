@@ -144,3 +144,27 @@ def test_subscribed_reports_are_emailed_once_per_period_as_a_pdf(council, audits
     with django_capture_on_commit_callbacks(execute=True):
         assert send_due_reports(today=D(2026, 7, 20)) == []  # the same quarter is not sent twice
     assert len(mail.outbox) == 1
+
+
+def test_publishing_makes_the_pdf_so_the_first_download_does_not_wait(
+    client, council, audits, monkeypatch, django_capture_on_commit_callbacks
+):
+    import weasyprint
+    from django.core.cache import cache
+
+    cache.clear()
+    made = []
+    real_write = weasyprint.HTML.write_pdf
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda self, **kw: made.append(1) or real_write(self, **kw))
+    client.force_login(council["qa_admin"])
+    client.post("/reports/prepare", {**QUARTER})
+    draft = Report.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/reports/published/{draft.pk}/", {"summary": "Final words.", "version": 1, "publish": "1"})
+    assert len(made) == 1  # made when published
+    client.force_login(council["director"])
+    response = client.get(f"/reports/published/{draft.pk}/", {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert len(made) == 1  # the download is the PDF made at publishing, not a new one
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    assert b"Final words." in text
