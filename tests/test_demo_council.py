@@ -184,3 +184,22 @@ def test_the_demo_has_last_quarters_report_published_for_the_director(seeded, cl
     assert Report.objects.count() == 1
     client.force_login(Person.objects.get(email="director@demo-borough.example"))
     assert report.title in client.get("/").content.decode()
+
+
+def test_make_runs_seeding_exits_cleanly_with_the_demo_reports_pdf_made(tmp_path):
+    """What `make run` does, in its own process with the real settings: migrate, then seed. Publishing the
+    demo report makes its PDF in a thread; the command must wait for it and exit 0 (a daemon thread inside
+    WeasyPrint at exit once aborted it)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "caseaudit"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CASEAUDIT_CACHE_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="caseaudit.settings.base", CASEAUDIT_VAR_DIR=str(tmp_path))
+    for command in (["migrate", "-v0"], ["seed_demo", "--quiet-logins"]):
+        done = subprocess.run([str(script), *command], env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+        assert done.returncode == 0, done.stderr[-2000:]
+    # The charts and the PDF of the demo's published report are in the machine's cache folder.
+    assert len(list((tmp_path / "cache").glob("*.djcache"))) >= 2

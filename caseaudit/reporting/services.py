@@ -59,7 +59,9 @@ def report_publish(*, report: Report, by: Person) -> None:
 
 def _make_pdf_soon(snapshot: dict, summary: str) -> None:
     if settings.CASEAUDIT_PDF_IN_BACKGROUND:
-        threading.Thread(target=_make_pdf, args=(snapshot, summary), daemon=True).start()
+        # Not a daemon: a command that publishes (seed_demo) waits for it at exit. A daemon thread still
+        # inside WeasyPrint's C libraries when the interpreter shut down aborted the process (SIGABRT).
+        threading.Thread(target=_make_pdf, args=(snapshot, summary), daemon=False).start()
     else:
         _make_pdf(snapshot, summary)
 
