@@ -10,8 +10,8 @@ Then, on the large data, 50 users mix reads with saves (recording audit activity
 form, CSRF and all) for --mixed-seconds, and the saves acknowledged with a redirect are counted in
 the database afterwards: zero errors and zero lost writes is the target.
 
-Finally, if bench/import_bench.py exists (the case-extract import, written with caseaudit/imports)
-it is run and its JSON output kept. Results go to bench/results.json under "load" (merged).
+Finally bench/import_bench.py times the case-extract import (--no-import leaves it out) and its figures
+are kept with the pages. Results go to bench/results.json under "load" (merged).
 
     .venv/bin/python bench/load_bench.py                       # demo, large, stress (about 15-20 minutes)
     .venv/bin/python bench/load_bench.py --datasets demo --seconds 3 --mixed-seconds 10   # smoke
@@ -459,24 +459,19 @@ print(",".join(map(str, have)))
     return result
 
 
-# ----------------------------------------------------------------------------- the lead's import benchmark hook
+# ----------------------------------------------------------------------------- the case-extract import
 def import_figures() -> dict | None:
-    """HOOK: the case-extract import (`caseaudit import_cases FILE`, app caseaudit/imports) is benchmarked by
-    bench/import_bench.py, which the lead writes. If it exists it is run here; it should print one JSON object
-    on its last line of output (e.g. {"rows": 100000, "seconds": 12.3, "rows_per_second": 8130}), kept as-is
-    under "import" in results.json. Until then the figure is reported as not measured."""
-    script = BENCH / "import_bench.py"
-    if not script.exists():
-        print("  import: bench/import_bench.py not present yet: rows per second not measured", flush=True)
-        return None
-    done = subprocess.run([BIN / "python", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    """The case-extract import (`caseaudit import_cases FILE`), benchmarked by bench/import_bench.py in its own
+    process. That script prints its table and writes its figures to results.json under "import"; they are
+    read back from there and kept beside the pages."""
+    done = subprocess.run([BIN / "python", BENCH / "import_bench.py"], cwd=ROOT, capture_output=True, text=True)
     print(done.stdout, end="", flush=True)
-    lines = [line for line in done.stdout.strip().splitlines() if line.strip().startswith("{")]
-    if done.returncode != 0 or not lines:
+    if done.returncode != 0:
         return {"error": f"import_bench.py exited {done.returncode}", "stderr": done.stderr[-2000:]}
-    return json.loads(lines[-1])
+    return json.loads(RESULTS.read_text()).get("import", {}).get("postgresql")
 
 
+# ----------------------------------------------------------------------------- verdicts and output
 def verdicts(pages: dict) -> dict:
     out = {}
     large, stress = pages.get("large"), pages.get("stress")

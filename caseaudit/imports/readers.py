@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -79,7 +81,7 @@ def _read_csv(data: bytes) -> Table:
     if not text.strip():
         raise ImportFileError("The file is empty")
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(first_line))
+    reader = csv.reader(_lines(text), delimiter=_dialect(first_line))
     try:
         headers = next(reader)
         rows = [
@@ -88,6 +90,19 @@ def _read_csv(data: bytes) -> Table:
     except csv.Error as exc:
         raise ImportFileError(f"Line {reader.line_num} is not valid CSV: {exc}") from None
     return Table(headers=[h.strip() for h in headers], rows=rows)
+
+
+# Ends of lines as a file opened with newline="" has them: \r\n, \n or a lone \r (never the other Unicode
+# line separators, which are ordinary characters inside a cell).
+_LINE_END = re.compile(r"(?<=\r\n)|(?<=\n)|(?<=\r)(?!\n)")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their ends, for csv.reader: what io.StringIO(text, newline="") gives, without
+    its copy of the whole file four bytes a character (about 40 MB of the 100,000-row import's peak)."""
+    for line in _LINE_END.split(text):
+        if line:
+            yield line
 
 
 def _check_zip(data: bytes) -> None:

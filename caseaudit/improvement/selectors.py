@@ -10,6 +10,8 @@ from django.db.models import Prefetch, QuerySet
 from .models import ImprovementPlan, PlanStatus, RemedialAction, Stage, StageKind
 
 DASHBOARD_STAGES = [StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT]
+# Stages waiting on a person that their home page lists (the rest: "and N more" on the dashboard).
+HOME_WAITING_LIMIT = 10
 RAG_LABELS = {"red": "Overdue", "amber": "Due soon", "green": "On track", "done": "Done", "none": "–"}
 # The GOV.UK tag colour of each status on the dashboard ("none" has no tag).
 RAG_TAGS = {"red": "red", "amber": "yellow", "green": "green", "done": "grey"}
@@ -152,9 +154,12 @@ def my_improvement_work(person, today: datetime.date) -> dict:
         else 0
     )
     about_me = list(ImprovementPlan.objects.filter(responsible=person, status=PlanStatus.OPEN).select_related("child"))
+    # The most urgent few on the home page; the dashboard has them all.
+    shown = list(waiting[: HOME_WAITING_LIMIT + 1])
     return {
         "actions": actions,
-        "waiting": list(waiting),
+        "waiting": shown[:HOME_WAITING_LIMIT],
+        "waiting_more": waiting.count() - HOME_WAITING_LIMIT if len(shown) > HOME_WAITING_LIMIT else 0,
         "overdue_plans": overdue_plans,
         "about_me": about_me,
         "today": today,

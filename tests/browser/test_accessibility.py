@@ -38,7 +38,9 @@ EXTRA_URLS = {
         "/reports/?kind=year",
         "/reports/?kind=custom&start-day=1&start-month=1&start-year=2020&end-day=31&end-month=12&end-year=2030",
         "/improvement/?status=closed",
+        "/audits/mine/?list=to_share",
     ],
+    "moderator": ["/audits/mine/?list=moderation_queue"],
 }
 # name -> (role who submits it, a button name) : submitting the form as it stands must show errors.
 FORMS_WITH_ERRORS = {

@@ -214,3 +214,17 @@ def test_the_dashboard_is_paginated_with_the_filters_kept_and_downloads_hold_eve
         )
     )
     assert len(rows) == 3
+
+
+def test_home_lists_the_most_urgent_stages_and_counts_the_rest(client, council, finalise, time_machine, monkeypatch):
+    from caseaudit.improvement import selectors
+
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 10, 0), tick=False)
+    monkeypatch.setattr(selectors, "HOME_WAITING_LIMIT", 1)
+    first = ImprovementPlan.objects.get(audit=finalise("own"))
+    ImprovementPlan.objects.get(audit=finalise("colleagues"))  # the same team: the same practice lead
+    client.force_login(council["practice_lead"])
+    body = client.get("/").content.decode()
+    assert body.count("Day-three meeting for case") == 1
+    assert f"Day-three meeting for case {first.child.case_id}" in body  # the first due (opened first)
+    assert "1 more stage waiting on you</a> on the monitoring dashboard" in body
