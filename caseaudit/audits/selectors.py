@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -108,7 +109,7 @@ def _mark_due(audits: list[Audit], today: datetime.date) -> None:
 def my_audits(person: Person, today: datetime.date) -> dict:
     """My audits: the first LIST_LIMIT of each list, with how many there are when there are more."""
     queries = my_audit_lists(person)
-    lists = {}
+    lists: dict[str, dict[str, Any]] = {}
     for name, audits in queries.items():
         shown = list(audits[: LIST_LIMIT + 1])
         more = len(shown) > LIST_LIMIT
@@ -126,7 +127,7 @@ def my_audits(person: Person, today: datetime.date) -> dict:
     if to_do["more"]:
         overdue = queries["to_do"].filter(due_on__lt=today).count()
     else:
-        overdue = sum(1 for a in to_do["audits"] if a.overdue)  # type: ignore[attr-defined]
+        overdue = sum(1 for a in to_do["audits"] if a.overdue)
     return {"lists": lists, "overdue_count": overdue}
 
 

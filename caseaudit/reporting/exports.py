@@ -91,7 +91,7 @@ def xlsx(report: dict) -> HttpResponse:
 
 
 def csv(report: dict) -> HttpResponse:
-    rows = []
+    rows: list[list] = []
     for title, header, table in report_tables(report):
         for line in table:
             rows.extend(
