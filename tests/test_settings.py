@@ -161,6 +161,8 @@ def test_postgresql_connections_run_queries_without_parallel_workers_unless_aske
     assert env_database("X", url)["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
     monkeypatch.setenv("CASEAUDIT_PG_PARALLEL_WORKERS", "2")
     assert env_database("X", url)["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=2"
+    monkeypatch.setenv("CASEAUDIT_PG_PARALLEL_WORKERS", "")  # behind PgBouncer: the server's own setting
+    assert "options" not in env_database("X", url).get("OPTIONS", {})
     assert "options" not in env_database("X", "sqlite:////tmp/x.sqlite3")["OPTIONS"]
 
 

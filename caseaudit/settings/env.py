@@ -70,8 +70,10 @@ def env_database(name: str, default: str) -> dict:
     if engine == "django.db.backends.postgresql":
         # Parallel query: PostgreSQL's default (2 workers a query) suits one person's long query, but with
         # many people on few cores each report took three processes' CPU for one answer (decision 0072).
-        workers = env_int("CASEAUDIT_PG_PARALLEL_WORKERS", 0)
-        config.setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={workers}"
+        # Empty: send nothing and leave it to the server (PgBouncer refuses the "options" start-up parameter).
+        if os.environ.get("CASEAUDIT_PG_PARALLEL_WORKERS") != "":
+            workers = env_int("CASEAUDIT_PG_PARALLEL_WORKERS", 0)
+            config.setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={workers}"
     if engine == "django.db.backends.sqlite3":
         # SQLite does not pool; a persistent connection per thread is what it wants.
         config["CONN_MAX_AGE"] = 0
