@@ -53,25 +53,29 @@ def report_publish(*, report: Report, by: Person) -> None:
     report.published_at = timezone.now()
     # Its PDF never changes now: make it once published, so nobody waits for WeasyPrint (seconds) on the
     # first download. It lands in the shared cache under the hash of its page (decision 0067).
-    snapshot, summary = report.snapshot, report.summary
-    transaction.on_commit(lambda: _make_pdf_soon(snapshot, summary))
+    report_id = report.pk
+    transaction.on_commit(lambda: _make_pdf_soon(report_id))
 
 
-def _make_pdf_soon(snapshot: dict, summary: str) -> None:
+def _make_pdf_soon(report_id: int) -> None:
     if settings.CASEAUDIT_PDF_IN_BACKGROUND:
         # Not a daemon: a command that publishes (seed_demo) waits for it at exit. A daemon thread still
         # inside WeasyPrint's C libraries when the interpreter shut down aborted the process (SIGABRT).
-        threading.Thread(target=_make_pdf, args=(snapshot, summary), daemon=False).start()
+        threading.Thread(target=_make_pdf, args=(report_id,), daemon=False).start()
     else:
-        _make_pdf(snapshot, summary)
+        _make_pdf(report_id)
 
 
-def _make_pdf(snapshot: dict, summary: str) -> None:
+def _make_pdf(report_id: int) -> None:
     from .charts import report_charts
     from .exports import pdf_bytes
 
     try:
-        pdf_bytes(snapshot, summary, report_charts(snapshot))
+        # The snapshot as the database gives it back, as a download will read it: PostgreSQL's jsonb does
+        # not keep the order of a dict's keys, so the dict in hand would draw a different page (and key).
+        saved = Report.objects.get(pk=report_id)
+        if saved.snapshot is not None:
+            pdf_bytes(saved.snapshot, saved.summary, report_charts(saved.snapshot))
     except Exception:  # the download makes it instead: nothing is lost but time
         log.exception("Could not make the PDF of a published report in advance")
     finally:
