@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from caseaudit.organisation.models import Person, Team
 from caseaudit.organisation.roles import Role
+from caseaudit.web.lists import first_and_total
 
 from .access import audits_visible_to
 from .models import Audit, AuditStatus
@@ -95,7 +96,7 @@ def my_audit_counts(person: Person, today: datetime.date) -> dict[str, int | Non
     list the person does not have."""
     lists = my_audit_lists(person)
     counts: dict[str, int | None] = {name: lists[name].count() if name in lists else None for name in MY_LISTS}
-    counts["overdue"] = lists["to_do"].filter(due_on__lt=today).count() if counts["to_do"] else 0
+    counts["overdue"] = _overdue(lists["to_do"], today) if counts["to_do"] else 0
     return counts
 
 
@@ -111,24 +112,27 @@ def my_audits(person: Person, today: datetime.date) -> dict:
     queries = my_audit_lists(person)
     lists: dict[str, dict[str, Any]] = {}
     for name, audits in queries.items():
-        shown = list(audits[: LIST_LIMIT + 1])
-        more = len(shown) > LIST_LIMIT
-        total = audits.count() if more else len(shown)
+        shown, total = first_and_total(audits, LIST_LIMIT)
         lists[name] = {
             "name": name,
             "heading": MY_LISTS[name],
-            "audits": shown[:LIST_LIMIT],
+            "audits": shown,
             "total": total,
-            "rest": total - min(len(shown), LIST_LIMIT),
-            "more": more,
+            "rest": total - len(shown),
+            "more": total > len(shown),
         }
     to_do = lists["to_do"]
     _mark_due(to_do["audits"], today)
     if to_do["more"]:
-        overdue = queries["to_do"].filter(due_on__lt=today).count()
+        overdue = _overdue(queries["to_do"], today)
     else:
         overdue = sum(1 for a in to_do["audits"] if a.overdue)
     return {"lists": lists, "overdue_count": overdue}
+
+
+def _overdue(to_do: QuerySet[Audit], today: datetime.date) -> int:
+    """How many of the person's drafts are past their due date (Audit.is_overdue, counted in the database)."""
+    return to_do.filter(due_on__lt=today).count()
 
 
 def my_audit_list_page(person: Person, name: str, page_number, today: datetime.date) -> dict | None:

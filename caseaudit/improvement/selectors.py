@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from caseaudit.web.lists import first_and_total
+
 from .models import ImprovementPlan, PlanStatus, RemedialAction, Stage, StageKind
 
 DASHBOARD_STAGES = [StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT]
@@ -155,11 +157,11 @@ def my_improvement_work(person, today: datetime.date) -> dict:
     )
     about_me = list(ImprovementPlan.objects.filter(responsible=person, status=PlanStatus.OPEN).select_related("child"))
     # The most urgent few on the home page; the dashboard has them all.
-    shown = list(waiting[: HOME_WAITING_LIMIT + 1])
+    shown, total = first_and_total(waiting, HOME_WAITING_LIMIT)
     return {
         "actions": actions,
-        "waiting": shown[:HOME_WAITING_LIMIT],
-        "waiting_more": waiting.count() - HOME_WAITING_LIMIT if len(shown) > HOME_WAITING_LIMIT else 0,
+        "waiting": shown,
+        "waiting_more": total - len(shown),
         "overdue_plans": overdue_plans,
         "about_me": about_me,
         "today": today,
