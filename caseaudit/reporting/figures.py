@@ -91,6 +91,7 @@ def audit_figures(scope: Scope) -> dict:
     total = row["total"]
     grades = {GRADE_NAMES[g]: row[f"g_{g}"] for g in GRADE_ORDER}
     percents = grade_percents(grades, total)
+    sections = section_figures(scope)
     return {
         "audits": {"total": total, "new": row["new"], "re_audits": row["re_audits"], "themed": themed["themed_audits"]},
         "themed_children": themed["themed_children"],
@@ -108,8 +109,17 @@ def audit_figures(scope: Scope) -> dict:
             "changed": row["moderation_changed"],
             "change_rate": percent(row["moderation_changed"], row["moderated"]),
         },
-        "sections": section_figures(scope),
+        "sections": sections,
+        # The tool's order of the practice areas: PostgreSQL's jsonb keeps a dict's keys in an order of its
+        # own (shortest first), so a published snapshot read back has lost the order of "sections".
+        "section_order": list(sections),
     }
+
+
+def sections_in_order(report: dict) -> list[tuple[str, dict[str, int]]]:
+    """A report's practice areas and their grade counts, in the tool's order (live or published)."""
+    sections = report["sections"]
+    return [(name, sections[name]) for name in report.get("section_order", sections)]
 
 
 def grade_percents(grades: dict[str, int], total: int) -> dict[str, float]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from caseaudit.organisation.models import Person, ServiceArea, Team
+from caseaudit.web.background import after_commit_in_thread
 
 from .models import Report, ReportStatus
 from .periods import Period, custom
@@ -54,16 +54,10 @@ def report_publish(*, report: Report, by: Person) -> None:
     # Its PDF never changes now: make it once published, so nobody waits for WeasyPrint (seconds) on the
     # first download. It lands in the shared cache under the hash of its page (decision 0067).
     report_id = report.pk
-    transaction.on_commit(lambda: _make_pdf_soon(report_id))
-
-
-def _make_pdf_soon(report_id: int) -> None:
     if settings.CASEAUDIT_PDF_IN_BACKGROUND:
-        # Not a daemon: a command that publishes (seed_demo) waits for it at exit. A daemon thread still
-        # inside WeasyPrint's C libraries when the interpreter shut down aborted the process (SIGABRT).
-        threading.Thread(target=_make_pdf, args=(report_id,), daemon=False).start()
+        after_commit_in_thread(_make_pdf, report_id, name=f"report-{report_id}-pdf")
     else:
-        _make_pdf(report_id)
+        transaction.on_commit(lambda: _make_pdf(report_id))
 
 
 def _make_pdf(report_id: int) -> None:
@@ -71,16 +65,13 @@ def _make_pdf(report_id: int) -> None:
     from .exports import pdf_bytes
 
     try:
-        # The snapshot as the database gives it back, as a download will read it: PostgreSQL's jsonb does
-        # not keep the order of a dict's keys, so the dict in hand would draw a different page (and key).
+        # The snapshot as the database gives it back, as a download will read it: the page (and its cache
+        # key) must be the download's, whatever the database does to the JSON it stores.
         saved = Report.objects.get(pk=report_id)
         if saved.snapshot is not None:
             pdf_bytes(saved.snapshot, saved.summary, report_charts(saved.snapshot))
     except Exception:  # the download makes it instead: nothing is lost but time
         log.exception("Could not make the PDF of a published report in advance")
-    finally:
-        if settings.CASEAUDIT_PDF_IN_BACKGROUND:
-            connections.close_all()  # the thread's own connection (a database cache), not the request's
 
 
 @transaction.atomic

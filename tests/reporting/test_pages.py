@@ -7,6 +7,8 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
+from caseaudit.audits.services.tools import standard_tools_ensure
+from caseaudit.reporting.figures import sections_in_order
 from caseaudit.reporting.models import Report
 
 from .test_figures import done_audit
@@ -168,3 +170,49 @@ def test_publishing_makes_the_pdf_so_the_first_download_does_not_wait(
     assert len(made) == 1  # the download is the PDF made at publishing, not a new one
     text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
     assert b"Final words." in text
+
+
+def test_a_published_report_keeps_the_tools_order_of_practice_areas(client, council):
+    """PostgreSQL's jsonb stores a dict's keys shortest first ("Quality of Plans" before "Voice of the Child"):
+    the published page, its chart and its spreadsheet must still follow the tool, as the live report does."""
+    for n in range(3):
+        done_audit(council.team_a, "good", D(2026, 4, 10 + n), section_grades=["good"] * 7)
+    client.force_login(council["qa_admin"])
+    live = client.get("/reports/", QUARTER).context["report"]
+    tool_order = list(live["sections"])
+    assert tool_order[:3] == ["Voice of the Child", "Assessment and Analysis", "Quality of Plans"]
+    client.post("/reports/prepare", {**QUARTER})
+    draft = Report.objects.get()
+    client.post(f"/reports/published/{draft.pk}/", {"summary": "Final.", "version": 1, "publish": "1"})
+    snapshot = Report.objects.get().snapshot  # as the database gives it back
+    page = client.get(f"/reports/published/{draft.pk}/").content.decode()
+    table = page[page.index("Practice areas") :]
+    assert sorted(tool_order, key=table.index) == tool_order
+    chart = client.get(f"/reports/published/{draft.pk}/").context["charts"]["areas"]
+    assert sorted(tool_order, key=chart.index) == tool_order
+    sheet = load_workbook(io.BytesIO(client.get(f"/reports/published/{draft.pk}/", {"format": "xlsx"}).content))
+    rows = [r[0] for r in sheet["Practice areas"].iter_rows(min_row=2, values_only=True)]
+    assert rows == tool_order, snapshot.get("section_order")
+
+
+def test_snapshots_published_before_the_order_was_kept_get_the_tools_order(council):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("caseaudit.reporting.migrations.0002_snapshot_section_order")
+    tool, _ = standard_tools_ensure()
+    titles = list(tool.current_version.sections.values_list("title", flat=True))
+    stored = {t: {"Good": 1} for t in sorted(titles, key=lambda t: (len(t), t))}  # as jsonb gave them back
+    report = Report.objects.create(
+        title="Old",
+        start=D(2025, 4, 1),
+        end=D(2026, 3, 31),
+        status="published",
+        snapshot={"sections": stored},
+        created_by=council["qa_admin"],
+    )
+    migration.add_section_order(apps, None)
+    report.refresh_from_db()
+    assert report.snapshot["section_order"] == titles
+    assert [name for name, _ in sections_in_order(report.snapshot)] == titles

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import close_old_connections, connections, transaction
+from django.db import transaction
+
+from caseaudit.web.background import after_commit_in_thread
 
 from ..models import ImportKind, ImportRun, MappingProfile, RunStatus
 from ..readers import ImportFileError, check_size, read_table
@@ -91,14 +92,12 @@ def start(*, kind: str, upload, actor, profile: MappingProfile | None = None, op
 
 def _schedule(job, run_id: int) -> None:
     if settings.CASEAUDIT_IMPORT_IN_BACKGROUND:
-        # After commit: the thread's own connection must see the run row.
-        transaction.on_commit(lambda: threading.Thread(target=_in_thread, args=(job, run_id), daemon=True).start())
+        after_commit_in_thread(_run_or_fail, job, run_id, name=f"import-run-{run_id}")
     else:
         job(run_id)
 
 
-def _in_thread(job, run_id: int) -> None:
-    close_old_connections()
+def _run_or_fail(job, run_id: int) -> None:
     try:
         job(run_id)
     except Exception:
@@ -106,8 +105,6 @@ def _in_thread(job, run_id: int) -> None:
         ImportRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED, problem="CaseAudit could not finish this import: nothing was written."
         )
-    finally:
-        connections.close_all()
 
 
 def _progress(run_id: int):
