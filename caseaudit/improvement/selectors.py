@@ -75,8 +75,11 @@ def dashboard_plans(plans: QuerySet[ImprovementPlan], stage: str = "") -> QueryS
     return (
         plans.select_related("child", "team__service_area", "team__manager", "responsible")
         .prefetch_related(
-            Prefetch("stages", queryset=Stage.objects.all()),
-            Prefetch("actions", queryset=RemedialAction.objects.filter(completed_on__isnull=True)),
+            # Only what a row shows: the page reads about 250 stages, and their text was most of the work.
+            Prefetch("stages", queryset=Stage.objects.only("plan_id", "kind", "due_on", "completed_on")),
+            Prefetch(
+                "actions", queryset=RemedialAction.objects.filter(completed_on__isnull=True).only("plan_id", "due_on")
+            ),
         )
         .order_by("opened_on", "pk")
     )
