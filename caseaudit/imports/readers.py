@@ -84,9 +84,11 @@ def _read_csv(data: bytes) -> Table:
     reader = csv.reader(_lines(text), delimiter=_dialect(first_line))
     try:
         headers = next(reader)
-        rows = [
-            (reader.line_num, [cell.strip() for cell in row]) for row in reader if any(cell.strip() for cell in row)
-        ]
+        rows = []
+        for row in reader:
+            cells = [cell.strip() for cell in row]
+            if any(cells):  # a row of empty cells is a blank line
+                rows.append((reader.line_num, cells))
     except csv.Error as exc:
         raise ImportFileError(f"Line {reader.line_num} is not valid CSV: {exc}") from None
     return Table(headers=[h.strip() for h in headers], rows=rows)
@@ -100,9 +102,20 @@ _LINE_END = re.compile(r"(?<=\r\n)|(?<=\n)|(?<=\r)(?!\n)")
 def _lines(text: str) -> Iterator[str]:
     """The text's lines with their ends, for csv.reader: what io.StringIO(text, newline="") gives, without
     its copy of the whole file four bytes a character (about 40 MB of the 100,000-row import's peak)."""
-    for line in _LINE_END.split(text):
-        if line:
-            yield line
+    # Files with one kind of line end (nearly all: \n from most systems, \r\n from Windows) are split with
+    # str.split, several times faster than the regular expression, which stays for files that mix them.
+    if "\r" not in text:
+        end = "\n"
+    elif text.count("\r") == text.count("\n") == text.count("\r\n"):
+        end = "\r\n"
+    else:
+        yield from filter(None, _LINE_END.split(text))
+        return
+    *lines, last = text.split(end)
+    for line in lines:
+        yield line + end
+    if last:
+        yield last
 
 
 def _check_zip(data: bytes) -> None:

@@ -19,12 +19,16 @@ FIRST_DATA_LINE = 2
 @dataclass
 class Table:
     headers: list[str]
-    # (line number in the file, cells as text)
+    # (line number in the file, cells as text with the spaces around them stripped)
     rows: list[tuple[int, list[str]]]
 
     @classmethod
     def from_lists(cls, headers: list[str], rows: list[list[str]]) -> Table:
-        return cls(headers=headers, rows=[(n + FIRST_DATA_LINE, row) for n, row in enumerate(rows)])
+        # Stripped, as the file readers give them: the row checks rely on it.
+        return cls(
+            headers=[h.strip() for h in headers],
+            rows=[(n + FIRST_DATA_LINE, [cell.strip() for cell in row]) for n, row in enumerate(rows)],
+        )
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -75,16 +75,44 @@ class _Lookups:
         for pk, email, name in Person.objects.filter(is_active=True).values_list("pk", "email", "full_name"):
             self.people_by_email[email.lower()] = pk
             self.people_by_name.setdefault(normalise_header(name), []).append(pk)
+        self.answers: dict[tuple, tuple] = {}  # see _remembered
 
 
-def _cell(cells: list[str], columns: dict[str, int], field: str) -> str | None:
-    """The cell's text, or None when the file has no such column."""
-    position = columns.get(field)
-    if position is None:
-        return None
-    return cells[position].strip() if position < len(cells) else ""
+def _cells_by_field(cells: list[str], positions: list[tuple[str, int]]) -> dict[str, str]:
+    """The row's text for each field the file has a column for ("" where the row is short). A field the file
+    has no column for is absent, which is how a row says "leave it as it is". The readers strip every cell."""
+    width = len(cells)
+    return {field: cells[position] if position < width else "" for field, position in positions}
 
 
+def _remembered(function):
+    """`function(lookups, *texts)` worked out once per distinct text in the file (its answer or its RowProblem):
+    an extract names the same thirty teams and few hundred workers on every one of its rows."""
+
+    def lookup(lookups: _Lookups, *texts):
+        key = (function, *texts)
+        answer = lookups.answers.get(key)
+        if answer is None:
+            try:
+                answer = lookups.answers[key] = (function(lookups, *texts), None)
+            except RowProblem as exc:
+                answer = lookups.answers[key] = (None, exc)
+        if answer[1] is not None:
+            raise RowProblem(str(answer[1]))
+        return answer[0]
+
+    return lookup
+
+
+@_remembered
+def _legal_status(lookups: _Lookups, text: str) -> str:
+    status = lookups.statuses.get(normalise_header(text))
+    if status is None:
+        raise RowProblem(f"'{shorten(text)}' is not a legal status CaseAudit knows")
+    return status
+
+
+@_remembered
 def _team(lookups: _Lookups, team: str, area: str | None) -> tuple[int | None, tuple[str, str] | None]:
     candidates = lookups.teams.get(normalise_header(team), [])
     if area:
@@ -100,6 +128,7 @@ def _team(lookups: _Lookups, team: str, area: str | None) -> tuple[int | None, t
     raise RowProblem(f"'{shorten(team)}' is not a team in CaseAudit: add a service area column to create it")
 
 
+@_remembered
 def _worker(lookups: _Lookups, text: str) -> int | None:
     if "@" in text:
         pk = lookups.people_by_email.get(text.lower())
@@ -114,15 +143,25 @@ def _worker(lookups: _Lookups, text: str) -> int | None:
     raise RowProblem(f"'{shorten(text)}' is not a CaseAudit user")
 
 
+# Date columns and the Child field each one sets.
+DATE_FIELDS = {
+    CaseField.DATE_OF_BIRTH: "date_of_birth",
+    CaseField.OPENED_ON: "opened_on",
+    CaseField.CLOSED_ON: "closed_on",
+}
+
+
 def _check_row(
-    line: int, cells: list[str], columns: dict[str, int], lookups: _Lookups, today: datetime.date, result: ImportResult
+    line: int, cell: dict[str, str], lookups: _Lookups, today: datetime.date, result: ImportResult
 ) -> CaseRow | None:
+    """One row's checks. `cell` is _cells_by_field's: .get() is None where the file has no such column.
+    This runs once per row of a council's whole caseload, so it reads the cells from one dict."""
     errors: list[RowError] = []
 
     def problem(field: str, reason: str) -> None:
         errors.append(RowError(line, LABELS[field], reason))
 
-    case_id = _cell(cells, columns, CaseField.CASE_ID) or ""
+    case_id = cell.get(CaseField.CASE_ID) or ""
     if not case_id:
         problem(CaseField.CASE_ID, "the case ID is empty")
     elif len(case_id) > 40:
@@ -131,10 +170,10 @@ def _check_row(
     events: dict[str, datetime.date] = {}
     new_team = None
 
-    name = _cell(cells, columns, CaseField.NAME)
+    name = cell.get(CaseField.NAME)
     if name is None:
-        first = _cell(cells, columns, CaseField.FIRST_NAME)
-        last = _cell(cells, columns, CaseField.LAST_NAME)
+        first = cell.get(CaseField.FIRST_NAME)
+        last = cell.get(CaseField.LAST_NAME)
         if first is not None or last is not None:
             name = " ".join(part for part in (first, last) if part)
     if name:
@@ -142,25 +181,23 @@ def _check_row(
             problem(CaseField.NAME, "the name is longer than 150 characters")
         values["name"] = name
 
-    status = _cell(cells, columns, CaseField.LEGAL_STATUS) or ""
-    legal_status = lookups.statuses.get(normalise_header(status))
-    if legal_status is None:
-        problem(CaseField.LEGAL_STATUS, f"'{shorten(status)}' is not a legal status CaseAudit knows")
-    else:
-        values["legal_status"] = legal_status
+    try:
+        values["legal_status"] = _legal_status(lookups, cell.get(CaseField.LEGAL_STATUS) or "")
+    except RowProblem as exc:
+        problem(CaseField.LEGAL_STATUS, str(exc))
 
-    team = _cell(cells, columns, CaseField.TEAM) or ""
+    team = cell.get(CaseField.TEAM) or ""
     if not team:
         problem(CaseField.TEAM, "the team is empty")
     else:
         try:
-            team_id, new_team = _team(lookups, team, _cell(cells, columns, CaseField.SERVICE_AREA))
+            team_id, new_team = _team(lookups, team, cell.get(CaseField.SERVICE_AREA))
             if team_id:
                 values["team_id"] = team_id
         except RowProblem as exc:
             problem(CaseField.TEAM, str(exc))
 
-    worker = _cell(cells, columns, CaseField.ALLOCATED_WORKER)
+    worker = cell.get(CaseField.ALLOCATED_WORKER)
     if worker == "":
         values["allocated_worker_id"] = None
     elif worker is not None:
@@ -170,13 +207,8 @@ def _check_row(
             # The child is still imported: workers outside CaseAudit are common and not an error in the data.
             result.warnings.append(RowError(line, LABELS[CaseField.ALLOCATED_WORKER], f"{exc}; worker left as it was"))
 
-    dates = {
-        CaseField.DATE_OF_BIRTH: "date_of_birth",
-        CaseField.OPENED_ON: "opened_on",
-        CaseField.CLOSED_ON: "closed_on",
-    }
-    for field, attribute in dates.items():
-        text = _cell(cells, columns, field)
+    for field, attribute in DATE_FIELDS.items():
+        text = cell.get(field)
         if text is None:
             continue
         if not text:
@@ -196,7 +228,7 @@ def _check_row(
         problem(CaseField.CLOSED_ON, "the case closes before it opens")
 
     for field, kind in EVENT_FIELDS.items():
-        text = _cell(cells, columns, field)
+        text = cell.get(field)
         if text:
             try:
                 events[kind] = parse_date(text)
@@ -214,6 +246,7 @@ def _check_all(table, columns, lookups, existing, stored_events, today, result, 
     seen: dict[str, int] = {}
     planned: list[tuple[str, CaseRow, dict | None]] = []
     total = len(table)
+    positions = list(columns.items())
     for index_, (line, cells) in enumerate(table.rows):
         # The table is consumed: each row's raw cells are let go once checked, which keeps a
         # 100,000-row import's memory to what the checked rows need.
@@ -224,7 +257,7 @@ def _check_all(table, columns, lookups, existing, stored_events, today, result, 
         if len(cells) > len(table.headers) and any(cells[len(table.headers) :]):
             result.errors.append(RowError(line, "", "this row has more cells than the header has columns"))
             continue
-        row = _check_row(line, cells, columns, lookups, today, result)
+        row = _check_row(line, _cells_by_field(cells, positions), lookups, today, result)
         if row is None:
             continue
         if row.case_id in seen:
