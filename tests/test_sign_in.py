@@ -163,3 +163,37 @@ def test_no_page_uses_inline_script(client, council):
 
 def test_time_is_real_between_tests():
     assert time.time() > 1_700_000_000
+
+
+def test_each_page_reads_the_signed_in_person_with_their_roles_in_one_query(client, council):
+    """PersonBackend: the person, their roles and their 'sign out everywhere' time come in one query
+    (a join), not three; what they hold is read afresh on every request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caseaudit.organisation.models import PersonRole
+    from caseaudit.organisation.roles import Role
+
+    person = council["auditor"]
+    PersonRole.objects.create(person=person, role=Role.MODERATOR)
+    sign_in(client, person.email, PASSWORD)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/help")
+    assert response.context["user"].roles == {Role.AUDITOR, Role.MODERATOR}
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert tables.count('FROM "organisation_person"') == 1
+    assert 'FROM "organisation_personrole"' not in tables and 'FROM "accounts_sessioncutoff"' not in tables
+    PersonRole.objects.filter(person=person, role=Role.MODERATOR).delete()
+    assert client.get("/help").context["user"].roles == {Role.AUDITOR}  # the next request knows
+    PersonRole.objects.filter(person=person).delete()
+    assert client.get("/help").context["user"].roles == frozenset()  # no roles: still one row, none held
+
+
+def test_a_deactivated_person_is_signed_out_on_their_next_request(client, council):
+    person = council["auditor"]
+    sign_in(client, person.email, PASSWORD)
+    assert client.get("/audits/mine/").status_code == 200
+    person.is_active = False
+    person.save()
+    response = client.get("/audits/mine/")
+    assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)

@@ -56,6 +56,8 @@ class SessionTimeoutMiddleware:
         return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
 
 
+_UNREAD = object()
+
 # When this session signed in (seconds since the epoch), set on every sign-in.
 SIGNED_IN_AT = "caseaudit_signed_in_at"
 
@@ -78,9 +80,12 @@ class SessionCutoffMiddleware:
             from .models import SessionCutoff
 
             signed_in_at = request.session.get(SIGNED_IN_AT, 0)
-            cutoff = (
-                SessionCutoff.objects.filter(person_id=request.user.pk).values_list("not_before", flat=True).first()
-            )
+            # PersonBackend read it with the person; anyone else signed in is looked up.
+            cutoff = getattr(request.user, "signed_out_before", _UNREAD)
+            if cutoff is _UNREAD:
+                cutoff = (
+                    SessionCutoff.objects.filter(person_id=request.user.pk).values_list("not_before", flat=True).first()
+                )
             if cutoff is not None and signed_in_at <= cutoff.timestamp():
                 logout(request)
                 messages.info(request, "You have been signed out on every device. Sign in again to carry on.")
