@@ -280,6 +280,10 @@ def _check_all(table, columns, lookups, existing, stored_events, today, result, 
             action = "updated"
         if event_changes and changes is not None:
             changes.update(event_changes)
+        if action == "unchanged" and not row.new_team and not row.events:
+            # Nothing of it is written: counted, not kept (most of a re-imported extract's memory).
+            result.note(action, row.case_id)
+            continue
         planned.append((action, row, changes))
         if on_created is not None and action == "created" and not row.new_team and not result.errors:
             on_created(row)
