@@ -175,7 +175,7 @@ def _check_row(
         first = cell.get(CaseField.FIRST_NAME)
         last = cell.get(CaseField.LAST_NAME)
         if first is not None or last is not None:
-            name = " ".join(part for part in (first, last) if part)
+            name = f"{first} {last}" if first and last else (first or last or "")
     if name:
         if len(name) > 150:
             problem(CaseField.NAME, "the name is longer than 150 characters")
@@ -306,7 +306,7 @@ def _check_and_stream(table, columns, lookups, existing, stored_events, today, r
         with cursor.cursor.copy(sql) as copy:
 
             def stream(row: CaseRow) -> None:
-                copy.write_row((row.case_id, *(row.values.get(f) for f in CHILD_FIELDS)))
+                copy.write_row((row.case_id, *map(row.values.get, CHILD_FIELDS)))
                 row.streamed = True
 
             planned = _check_all(
@@ -435,7 +435,7 @@ def _write(planned, existing, result: ImportResult, progress: Progress | None, *
             Child._meta.db_table,
             ["case_id", *CHILD_FIELDS],
             (
-                (row.case_id, *(row.values.get(f) for f in CHILD_FIELDS))
+                (row.case_id, *map(row.values.get, CHILD_FIELDS))
                 for action, row, _ in planned
                 if action == "created" and not row.streamed
             ),
