@@ -168,6 +168,13 @@ def section_figures(scope: Scope) -> dict[str, dict[str, int]]:
     return sections
 
 
+def timeliness_kinds() -> list:
+    """The response stages whose timeliness a report shows, in its order."""
+    from caseaudit.improvement.models import StageKind
+
+    return [StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT]
+
+
 def improvement_figures(scope: Scope) -> dict:
     """Timeliness of each response stage for plans opened in the period, and actions open at its end.
 
@@ -183,7 +190,7 @@ def improvement_figures(scope: Scope) -> dict:
         plans = plans.filter(team_id=scope.team_id)
     due = Q(due_on__lte=scope.end) | Q(completed_on__isnull=False)
     on_time = Q(completed_on__isnull=False, completed_on__lte=F("due_on"))
-    kinds = [StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT]
+    kinds = timeliness_kinds()
     # One grouped query for every stage kind.
     counted = {
         row["kind"]: row

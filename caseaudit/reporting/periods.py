@@ -52,6 +52,10 @@ def custom(start: datetime.date, end: datetime.date) -> Period:
     return Period(start, end, f"{_fmt(start)} to {_fmt(end)}")
 
 
+# The comparisons' order on the page and in the exports (comparisons() builds them in this order).
+COMPARISON_ORDER = ("previous_period", "same_period_last_year", "last_financial_year", "year_to_date")
+
+
 def comparisons(period: Period) -> dict[str, Period]:
     """The previous period of the same length, the same period last year, the last
     financial year-end, and the financial year to date at the period's end."""

@@ -12,8 +12,16 @@ from caseaudit.audits.grades import Grade
 from caseaudit.audits.models import AuditKind
 from caseaudit.learning.selectors import learning_in_period, recommendation_statuses
 
-from .figures import Scope, audit_figures, grade_figures, improvement_figures, percent
-from .periods import Period, comparisons
+from .figures import (
+    Scope,
+    audit_figures,
+    grade_figures,
+    improvement_figures,
+    percent,
+    sections_in_order,
+    timeliness_kinds,
+)
+from .periods import COMPARISON_ORDER, Period, comparisons
 
 COMPARED = ["Outstanding", "Good", "Requires Improvement", "Inadequate", "good_or_better"]
 
@@ -86,3 +94,25 @@ def build_report(period: Period, *, service_area=None, team=None) -> dict:
         "trend": monthly_trend(scope),
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
+
+
+def in_report_order(report: dict) -> dict:
+    """A published snapshot with its tables in build_report's order. PostgreSQL's jsonb stores a dict's keys
+    shortest first, so a snapshot read back has its comparisons ("year to date" first), timeliness stages
+    ("Re-audit" first) and practice areas out of order; the figures are untouched. Keys this code does
+    not know keep their stored order, after the known ones."""
+    from caseaudit.improvement.models import StageKind
+
+    ordered = {**report, "sections": dict(sections_in_order(report))} if "sections" in report else dict(report)
+    if isinstance(report.get("comparisons"), dict):
+        ordered["comparisons"] = _in_order(report["comparisons"], COMPARISON_ORDER)
+    improvement = report.get("improvement")
+    if isinstance(improvement, dict) and isinstance(improvement.get("stages"), dict):
+        labels = [StageKind(kind).label for kind in timeliness_kinds()]
+        ordered["improvement"] = {**improvement, "stages": _in_order(improvement["stages"], labels)}
+    return ordered
+
+
+def _in_order(stored: dict, order) -> dict:
+    rank = {key: n for n, key in enumerate(order)}
+    return dict(sorted(stored.items(), key=lambda item: rank.get(item[0], len(rank))))

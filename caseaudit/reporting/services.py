@@ -13,7 +13,7 @@ from caseaudit.web.background import after_commit_in_thread
 
 from .models import Report, ReportStatus
 from .periods import Period, custom
-from .report import build_report
+from .report import build_report, in_report_order
 from .summary import draft_summary
 
 TITLE_PREFIX = "Case file audits: "
@@ -69,7 +69,8 @@ def _make_pdf(report_id: int) -> None:
         # key) must be the download's, whatever the database does to the JSON it stores.
         saved = Report.objects.get(pk=report_id)
         if saved.snapshot is not None:
-            pdf_bytes(saved.snapshot, saved.summary, report_charts(saved.snapshot))
+            figures = in_report_order(saved.snapshot)
+            pdf_bytes(figures, saved.summary, report_charts(figures))
     except Exception:  # the download makes it instead: nothing is lost but time
         log.exception("Could not make the PDF of a published report in advance")
 

@@ -172,27 +172,57 @@ def test_publishing_makes_the_pdf_so_the_first_download_does_not_wait(
     assert b"Final words." in text
 
 
-def test_a_published_report_keeps_the_tools_order_of_practice_areas(client, council):
-    """PostgreSQL's jsonb stores a dict's keys shortest first ("Quality of Plans" before "Voice of the Child"):
-    the published page, its chart and its spreadsheet must still follow the tool, as the live report does."""
+def test_a_published_report_keeps_the_order_of_its_tables(client, council):
+    """PostgreSQL's jsonb stores a dict's keys shortest first ("Quality of Plans" before "Voice of the Child",
+    "Year to date" before "Previous period", "Re-audit" before "Day-three meeting"): the published page, its
+    chart and its spreadsheet must still list them as the live report does."""
     for n in range(3):
         done_audit(council.team_a, "good", D(2026, 4, 10 + n), section_grades=["good"] * 7)
     client.force_login(council["qa_admin"])
     live = client.get("/reports/", QUARTER).context["report"]
     tool_order = list(live["sections"])
     assert tool_order[:3] == ["Voice of the Child", "Assessment and Analysis", "Quality of Plans"]
+    live_sheet = load_workbook(io.BytesIO(client.get("/reports/", {**QUARTER, "format": "xlsx"}).content))
     client.post("/reports/prepare", {**QUARTER})
     draft = Report.objects.get()
     client.post(f"/reports/published/{draft.pk}/", {"summary": "Final.", "version": 1, "publish": "1"})
-    snapshot = Report.objects.get().snapshot  # as the database gives it back
-    page = client.get(f"/reports/published/{draft.pk}/").content.decode()
-    table = page[page.index("Practice areas") :]
+    page = client.get(f"/reports/published/{draft.pk}/")
+    body = page.content.decode()
+    table = body[body.index("Practice areas") :]
     assert sorted(tool_order, key=table.index) == tool_order
-    chart = client.get(f"/reports/published/{draft.pk}/").context["charts"]["areas"]
+    chart = page.context["charts"]["areas"]
     assert sorted(tool_order, key=chart.index) == tool_order
+    labels = [c["label"] for c in live["comparisons"].values()]
+    assert labels[0].startswith("Previous period") and labels[-1].startswith("Year to date")
+    assert sorted(labels, key=body.index) == labels
     sheet = load_workbook(io.BytesIO(client.get(f"/reports/published/{draft.pk}/", {"format": "xlsx"}).content))
-    rows = [r[0] for r in sheet["Practice areas"].iter_rows(min_row=2, values_only=True)]
-    assert rows == tool_order, snapshot.get("section_order")
+    for name in ("Practice areas", "Comparisons", "Timeliness"):
+        first_column = [r[0] for r in sheet[name].iter_rows(min_row=2, values_only=True)]
+        assert first_column == [r[0] for r in live_sheet[name].iter_rows(min_row=2, values_only=True)], name
+    assert [r[0] for r in sheet["Timeliness"].iter_rows(min_row=2, values_only=True)][0] == "Day-three meeting"
+
+
+def test_a_snapshot_read_back_in_jsonbs_order_is_put_back_in_the_reports_order(council):
+    from caseaudit.reporting.periods import quarter
+    from caseaudit.reporting.report import build_report, in_report_order
+
+    live = build_report(quarter(D(2026, 5, 15)))
+
+    def jsonb(value):  # what PostgreSQL gives back: every object's keys shortest first, then by their bytes
+        if isinstance(value, dict):
+            return {k: jsonb(value[k]) for k in sorted(value, key=lambda k: (len(k.encode()), k.encode()))}
+        return [jsonb(v) for v in value] if isinstance(value, list) else value
+
+    stored = jsonb({**live, "section_order": list(live["sections"])})
+    assert list(stored["comparisons"]) != list(live["comparisons"])
+    assert list(stored["improvement"]["stages"]) != list(live["improvement"]["stages"])
+    back = in_report_order(stored)
+    assert back == live | {"section_order": list(live["sections"])}  # the figures are untouched
+    assert list(back["comparisons"]) == list(live["comparisons"])
+    assert list(back["improvement"]["stages"]) == list(live["improvement"]["stages"])
+    assert list(back["sections"]) == list(live["sections"])
+    extra = in_report_order({**stored, "comparisons": {"zz_new": {}, **stored["comparisons"]}})
+    assert list(extra["comparisons"])[-1] == "zz_new"  # one this code does not know goes last
 
 
 def test_snapshots_published_before_the_order_was_kept_get_the_tools_order(council):

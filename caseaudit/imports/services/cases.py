@@ -452,7 +452,8 @@ def _write(planned, existing, result: ImportResult, progress: Progress | None, *
             ],
         )
         if progress:
-            progress(len(planned), len(planned), phase="written")
+            written = sum(1 for action, _, _ in planned if action != "unchanged")
+            progress(written, written, phase="written")
         ids = dict(Child.objects.values_list("case_id", "pk").iterator(chunk_size=10000))
         _write_events(planned, ids)
         record_run(

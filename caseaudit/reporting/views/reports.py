@@ -17,7 +17,7 @@ from ..charts import report_charts
 from ..figures import percent, sections_in_order
 from ..forms import PeriodForm, SummaryForm
 from ..models import Report
-from ..report import build_report
+from ..report import build_report, in_report_order
 from ..services import report_draft, report_figures, report_publish
 from ..summary import draft_summary
 
@@ -122,7 +122,7 @@ def _report_for(request, pk: int) -> Report:
 def published_show(request, pk: int):
     saved = _report_for(request, pk)
     if saved.is_published:
-        report = saved.snapshot
+        report = in_report_order(saved.snapshot)
     else:
         report = report_figures(saved)
     form = None
