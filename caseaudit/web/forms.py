@@ -43,7 +43,7 @@ def reject_control_characters(value) -> None:
 class ListedChoices(forms.models.ModelChoiceIterator):
     """A choice list's rows read in one plain query. Django's own iterator calls QuerySet.iterator(), which
     on PostgreSQL opens a server-side cursor (DECLARE, FETCH, CLOSE: three round trips) to read thirty teams;
-    on the dashboard's filter form that was a measurable part of the page (decision 0072)."""
+    the dashboard's filter form has three such lists (decision 0072)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
