@@ -11,8 +11,6 @@ from xml.sax.saxutils import escape
 import matplotlib
 from matplotlib.figure import Figure
 
-from .figures import sections_in_order
-
 matplotlib.use("Agg")  # no display on a server
 
 GRADES = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
@@ -92,10 +90,8 @@ def grade_distribution(current: dict, current_label: str, other: dict | None, ot
     return _svg(fig, "chart-grades", "Overall grades", f"Percentage of case file audits by final grade. {described}.")
 
 
-def practice_areas(areas: list[tuple[str, dict[str, int]]]) -> str:
-    """Each practice area's grades as shares of its judgements, in the tool's order."""
-    names = [name for name, _ in areas]
-    sections = dict(areas)
+def practice_areas(sections: dict[str, dict[str, int]]) -> str:
+    names = list(sections)
     fig, ax = _figure((7.5, 0.5 * max(len(names), 1) + 1.2))
     left = [0.0] * len(names)
     for grade in GRADES:
@@ -170,7 +166,7 @@ def report_charts(report: dict) -> dict[str, str]:
 
     other = report["comparisons"].get("last_financial_year")
     # The areas as a list: their order is drawn, and sort_keys would lose it from a dict.
-    drawn = [report["percent"], report["period"]["label"], other, sections_in_order(report), report["trend"]]
+    drawn = [report["percent"], report["period"]["label"], other, list(report["sections"].items()), report["trend"]]
     key = "report-charts:" + hashlib.sha256(json.dumps(drawn, sort_keys=True, default=str).encode()).hexdigest()
     charts = cache.get(key)
     if charts is None:
@@ -187,6 +183,6 @@ def _draw(report: dict, other: dict | None) -> dict[str, str]:
             other["percent"] if other and other["total"] else None,
             other["label"] if other else "",
         ),
-        "areas": practice_areas(sections_in_order(report)) if report["sections"] else "",
+        "areas": practice_areas(report["sections"]) if report["sections"] else "",
         "trend": trend(report["trend"]),
     }

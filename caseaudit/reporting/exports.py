@@ -8,8 +8,6 @@ from django.template.loader import render_to_string
 
 from caseaudit.web.exports import csv_response, xlsx_response
 
-from .figures import sections_in_order
-
 GRADES = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
 
 
@@ -34,7 +32,7 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ["% Moderation change rate", report["moderation"]["change_rate"]],
     ]
     grades = [[g, report["grades"][g], report["percent"][g]] for g in GRADES]
-    sections = [[name, *[counts[g] for g in GRADES]] for name, counts in sections_in_order(report)]
+    sections = [[name, *[counts[g] for g in GRADES]] for name, counts in report["sections"].items()]
     comparisons = [
         [
             c["label"],

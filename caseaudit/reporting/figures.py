@@ -116,12 +116,6 @@ def audit_figures(scope: Scope) -> dict:
     }
 
 
-def sections_in_order(report: dict) -> list[tuple[str, dict[str, int]]]:
-    """A report's practice areas and their grade counts, in the tool's order (live or published)."""
-    sections = report["sections"]
-    return [(name, sections[name]) for name in report.get("section_order", sections)]
-
-
 def grade_percents(grades: dict[str, int], total: int) -> dict[str, float]:
     percents = {name: percent(count, total) for name, count in grades.items()}
     percents["good_or_better"] = percent(grades["Outstanding"] + grades["Good"], total)

@@ -18,7 +18,6 @@ from .figures import (
     grade_figures,
     improvement_figures,
     percent,
-    sections_in_order,
     timeliness_kinds,
 )
 from .periods import COMPARISON_ORDER, Period, comparisons
@@ -103,7 +102,9 @@ def in_report_order(report: dict) -> dict:
     not know keep their stored order, after the known ones."""
     from caseaudit.improvement.models import StageKind
 
-    ordered = {**report, "sections": dict(sections_in_order(report))} if "sections" in report else dict(report)
+    ordered = dict(report)
+    if isinstance(report.get("sections"), dict):
+        ordered["sections"] = _in_order(report["sections"], report.get("section_order", ()))
     if isinstance(report.get("comparisons"), dict):
         ordered["comparisons"] = _in_order(report["comparisons"], COMPARISON_ORDER)
     improvement = report.get("improvement")

@@ -53,9 +53,9 @@ def test_the_same_figures_draw_the_same_svg_in_any_thread():
     as gunicorn's threads do. (The figures are outside pyplot; this run did not catch pyplot's shared state.)"""
     from concurrent.futures import ThreadPoolExecutor
 
-    sections = [
-        (f"Area {n}", {"Outstanding": n, "Good": 2, "Requires Improvement": 1, "Inadequate": 1}) for n in range(6)
-    ]
+    sections = {
+        f"Area {n}": {"Outstanding": n, "Good": 2, "Requires Improvement": 1, "Inadequate": 1} for n in range(6)
+    }
     alone = charts.practice_areas(sections)
     grades = {"Outstanding": 10.0, "Good": 50.0, "Requires Improvement": 30.0, "Inadequate": 10.0}
     alone_grades = charts.grade_distribution(grades, "FY", None, "")

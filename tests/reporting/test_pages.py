@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from caseaudit.audits.services.tools import standard_tools_ensure
-from caseaudit.reporting.figures import sections_in_order
 from caseaudit.reporting.models import Report
+from caseaudit.reporting.report import in_report_order
 
 from .test_figures import done_audit
 
@@ -204,7 +204,7 @@ def test_a_published_report_keeps_the_order_of_its_tables(client, council):
 
 def test_a_snapshot_read_back_in_jsonbs_order_is_put_back_in_the_reports_order(council):
     from caseaudit.reporting.periods import quarter
-    from caseaudit.reporting.report import build_report, in_report_order
+    from caseaudit.reporting.report import build_report
 
     live = build_report(quarter(D(2026, 5, 15)))
 
@@ -245,4 +245,4 @@ def test_snapshots_published_before_the_order_was_kept_get_the_tools_order(counc
     migration.add_section_order(apps, None)
     report.refresh_from_db()
     assert report.snapshot["section_order"] == titles
-    assert [name for name, _ in sections_in_order(report.snapshot)] == titles
+    assert list(in_report_order(report.snapshot)["sections"]) == titles

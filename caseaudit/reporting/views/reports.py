@@ -14,7 +14,7 @@ from caseaudit.web.replica import reads_from_replica
 from .. import exports
 from ..access import allowed_scope, can_publish, reports_visible_to, require_reader
 from ..charts import report_charts
-from ..figures import percent, sections_in_order
+from ..figures import percent
 from ..forms import PeriodForm, SummaryForm
 from ..models import Report
 from ..report import build_report, in_report_order
@@ -36,7 +36,7 @@ def _export(request, report: dict, summary: str):
 def learning_links(report: dict) -> list[dict]:
     """From a practice area's poor grades, a QA lead opens a learning entry that cites the figures."""
     links = []
-    for area, counts in sections_in_order(report):
+    for area, counts in report["sections"].items():
         total = sum(counts.values())
         weak = counts["Requires Improvement"] + counts["Inadequate"]
         if not weak:
