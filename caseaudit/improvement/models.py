@@ -136,14 +136,22 @@ class Stage(models.Model):
         return self.completed_on is not None
 
     def rag(self, today: datetime.date, amber_days: int = 2) -> str:
-        from .calendar import working_days_between
+        return stage_rag(self.due_on, self.completed_on, today, amber_days)
 
-        if self.is_done or self.due_on is None:
-            return "done" if self.is_done else "none"
-        left = working_days_between(today, self.due_on)
-        if left < 0:
-            return "red"
-        return "amber" if left <= amber_days else "green"
+
+def stage_rag(
+    due_on: datetime.date | None, completed_on: datetime.date | None, today: datetime.date, amber_days: int = 2
+) -> str:
+    """A stage's red, amber or green against its stored deadline ("done", or "none" without a deadline). A
+    function of the two dates, so the dashboard can work it out from values without building a Stage."""
+    from .calendar import working_days_between
+
+    if completed_on is not None or due_on is None:
+        return "done" if completed_on is not None else "none"
+    left = working_days_between(today, due_on)
+    if left < 0:
+        return "red"
+    return "amber" if left <= amber_days else "green"
 
 
 class RemedialAction(models.Model):

@@ -7,7 +7,7 @@ from caseaudit.web.replica import reads_from_replica
 
 from ..access import plans_visible_to
 from ..forms import DashboardFilterForm
-from ..selectors import DASHBOARD_STAGES, StageKind, dashboard_plans, dashboard_row, dashboard_rows, export_table
+from ..selectors import DASHBOARD_STAGES, StageKind, dashboard_plans, dashboard_rows, dashboard_rows_of, export_table
 
 PAGE_SIZE = 50
 
@@ -47,7 +47,7 @@ def index(request):
         {
             "form": form,
             "page": page,
-            "rows": [dashboard_row(plan, today) for plan in page.object_list],
+            "rows": dashboard_rows_of(page.object_list, today),
             "stages": [StageKind(k) for k in DASHBOARD_STAGES],
             "today": today,
             "query": query.urlencode(),
