@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from caseaudit.organisation.models import Person, Team
 from caseaudit.organisation.roles import Role
-from caseaudit.web.lists import first_and_total
+from caseaudit.web.lists import counts, first_and_total
 
 from .access import audits_visible_to
 from .models import Audit, AuditStatus
@@ -95,9 +95,8 @@ def my_audit_counts(person: Person, today: datetime.date) -> dict[str, int | Non
     """How many are on each list (the home page's to-do list), counted in the database; None for a
     list the person does not have."""
     lists = my_audit_lists(person)
-    counts: dict[str, int | None] = {name: lists[name].count() if name in lists else None for name in MY_LISTS}
-    counts["overdue"] = _overdue(lists["to_do"], today) if counts["to_do"] else 0
-    return counts
+    found = counts(**lists, overdue=_overdue_drafts(lists["to_do"], today))
+    return {**{name: found.get(name) for name in MY_LISTS}, "overdue": found["overdue"]}
 
 
 def _mark_due(audits: list[Audit], today: datetime.date) -> None:
@@ -124,15 +123,15 @@ def my_audits(person: Person, today: datetime.date) -> dict:
     to_do = lists["to_do"]
     _mark_due(to_do["audits"], today)
     if to_do["more"]:
-        overdue = _overdue(queries["to_do"], today)
+        overdue = _overdue_drafts(queries["to_do"], today).count()
     else:
         overdue = sum(1 for a in to_do["audits"] if a.overdue)
     return {"lists": lists, "overdue_count": overdue}
 
 
-def _overdue(to_do: QuerySet[Audit], today: datetime.date) -> int:
-    """How many of the person's drafts are past their due date (Audit.is_overdue, counted in the database)."""
-    return to_do.filter(due_on__lt=today).count()
+def _overdue_drafts(to_do: QuerySet[Audit], today: datetime.date) -> QuerySet[Audit]:
+    """The person's drafts that are past their due date (Audit.is_overdue, in the database)."""
+    return to_do.filter(due_on__lt=today)
 
 
 def my_audit_list_page(person: Person, name: str, page_number, today: datetime.date) -> dict | None:
@@ -153,8 +152,8 @@ def audits_of_child(person: Person, child) -> list[Audit]:
     return list(audits_visible_to(person).filter(child=child).select_related("auditor").order_by("-audit_date", "-pk"))
 
 
-def programmes_planning() -> int:
+def programmes_planning() -> QuerySet:
     """Programmes whose sample is not yet confirmed: the QA team's to-do before audits can start."""
     from .models import Programme, ProgrammeStatus
 
-    return Programme.objects.filter(status=ProgrammeStatus.PLANNING).count()
+    return Programme.objects.filter(status=ProgrammeStatus.PLANNING)

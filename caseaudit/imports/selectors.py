@@ -24,11 +24,12 @@ def deviation_counts() -> dict[str, int]:
     )
 
 
-def import_work() -> dict[str, int]:
-    """For the QA administrator's home page: dry runs waiting for a decision, differences nobody has handled."""
+def import_work() -> dict[str, QuerySet]:
+    """For the QA administrator's home page (to count): dry runs waiting for a decision, differences nobody
+    has handled."""
     from .models import RunStatus
 
     return {
-        "checked_runs": ImportRun.objects.filter(status=RunStatus.CHECKED).count(),
-        "open_deviations": Deviation.objects.filter(status=DeviationStatus.OPEN).count(),
+        "checked_runs": ImportRun.objects.filter(status=RunStatus.CHECKED),
+        "open_deviations": Deviation.objects.filter(status=DeviationStatus.OPEN),
     }

@@ -191,7 +191,9 @@ def my_improvement_work(person, today: datetime.date) -> dict:
             .order_by("due_on")
         )
     overdue_plans = (
-        visible.filter(stages__completed_on__isnull=True, stages__due_on__lt=today).distinct().count()
+        visible.filter(
+            pk__in=Stage.objects.filter(completed_on__isnull=True, due_on__lt=today).values("plan_id")
+        ).count()
         if person.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.QA_ADMIN)
         else 0
     )

@@ -229,6 +229,8 @@ class Child(models.Model):
             models.Index(fields=["allocated_worker"]),
             models.Index(fields=["name"]),
             models.Index(fields=["closed_on"]),
+            # Home's open children by legal status, for those who see every child: an index-only count.
+            models.Index(fields=["legal_status"], condition=Q(closed_on__isnull=True), name="child_open_by_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(legal_status__in=LegalStatus.values), name="child_legal_status_known"),

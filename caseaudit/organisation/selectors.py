@@ -21,19 +21,24 @@ def teams_visible_to(person: Person) -> QuerySet[Team]:
 def home_summary(person: Person, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     open_children = children_visible_to(person).filter(closed_on__isnull=True)
-    counts = dict(open_children.values_list("legal_status").annotate(n=Count("pk")).order_by())
+    counts = dict(open_children.values_list("legal_status").annotate(n=Count("*")).order_by())
     by_status = [
         {"value": value, "label": label, "count": counts.get(value, 0)} for value, label in LegalStatus.choices
     ]
-    on_today = Q(starts_on__lte=today, ends_on__gte=today)
+    # Today's absences this person is covering and their own, in one query.
+    absences = list(
+        Absence.objects.filter(Q(cover=person) | Q(person=person), starts_on__lte=today, ends_on__gte=today)
+        .select_related("person", "cover")
+        .order_by("-starts_on", "pk")
+    )
     return {
         "open_children": sum(counts.values()),
         "by_legal_status": by_status,
         "allocated_to_me": (
             open_children.filter(allocated_worker=person).count() if person.has_role(Role.SOCIAL_WORKER) else None
         ),
-        "covering": list(Absence.objects.filter(on_today, cover=person).select_related("person")),
-        "my_absence": Absence.objects.filter(on_today, person=person).select_related("cover").first(),
+        "covering": [absence for absence in absences if absence.cover_id == person.pk],
+        "my_absence": next((absence for absence in absences if absence.person_id == person.pk), None),
     }
 
 

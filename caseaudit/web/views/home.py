@@ -9,6 +9,7 @@ from caseaudit.learning.selectors import recommendations_owned
 from caseaudit.organisation.roles import COUNCIL_WIDE_ROLES, Role
 from caseaudit.organisation.selectors import home_summary
 from caseaudit.reporting.access import REPORT_ROLES, reports_visible_to
+from caseaudit.web.lists import counts
 
 
 def _latest_report(person):
@@ -16,7 +17,8 @@ def _latest_report(person):
     if not person.has_role(*REPORT_ROLES):
         return None
     try:
-        return reports_visible_to(person).order_by("-published_at", "-pk").first()
+        # Not the snapshot: the page shows the title and date, and a snapshot is every figure of a report.
+        return reports_visible_to(person).defer("snapshot").order_by("-published_at", "-pk").first()
     except Http404:  # a team manager with no team has no scope to report on
         return None
 
@@ -33,7 +35,7 @@ def home(request):
             "summary": home_summary(person, today),
             "audits": my_audit_counts(person, today),
             "improvement": my_improvement_work(person, today),
-            "qa": {"planning": programmes_planning(), **import_work()} if qa_admin else None,
+            "qa": counts(planning=programmes_planning(), **import_work()) if qa_admin else None,
             "recommendations": recommendations_owned(person, today),
             "latest_report": _latest_report(person),
             "council_wide": person.has_role(*COUNCIL_WIDE_ROLES),
