@@ -40,9 +40,9 @@ def get_audit_for(person: Person, pk: int) -> Audit:
     try:
         return (
             audits_visible_to(person)
-            # What the audit page shows. Not the team's manager, the programme or the audit this one follows
-            # (read when needed): twelve tables in one join took PostgreSQL 6-10 ms to plan, ten times the
-            # time to run it, on every audit page.
+            # What the audit page shows. Not the team's manager, the programme or the audit a re-audit follows
+            # (read when needed): PostgreSQL spent several times longer planning the twelve-table join than
+            # running it, on every audit page.
             .select_related("child", "team__service_area", "worker", "auditor", "moderator", "tool_version__tool")
             .get(pk=pk)
         )

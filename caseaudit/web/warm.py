@@ -2,8 +2,8 @@
 
 A worker that has served its first pages holds about 180,000 tracked objects that live as long as the
 process: modules, URL patterns, compiled templates, model metadata. Each full (oldest generation)
-collection walks all of them, about 60 ms on these machines, and under load one came every 15 or so
-dashboard requests, into that request's time. `gc.freeze()` moves everything alive at that moment out of
+collection walks all of them, about 60 ms on these machines, and on the dashboard one came about every 17
+requests, into that request's time. `gc.freeze()` moves everything alive at that moment out of
 the collector's reach; what later requests make is collected as before. Freezing happens after the 1st,
 50th and 500th request a process serves, so what the first pages load lazily (templates, translations,
 querysets' class caches) is frozen too, each time after a collection so no garbage is frozen with it.
