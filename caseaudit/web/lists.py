@@ -22,23 +22,22 @@ def counts(**lists: QuerySet) -> dict[str, int]:
     query cost more than the counting (decision 0073). Each list counts exactly what `.count()` would:
     its own filters, rows made distinct by `.distinct()`. The lists must be read from one database.
     """
-    selects, params, databases = [], [], set()
-    empty = set()
+    found = dict.fromkeys(lists, 0)
+    selected, selects, params, databases = [], [], [], set()
     for name, rows in lists.items():
         databases.add(rows.db)
         try:
             sql, list_params = rows.order_by().values("pk").query.get_compiler(rows.db).as_sql()
-        except EmptyResultSet:  # .none(), or a filter that can match nothing (pk__in=[])
-            empty.add(name)
+        except EmptyResultSet:  # .none(), or a filter that can match nothing (pk__in=[]): 0
             continue
         # Django compiled `sql` and keeps the values apart in list_params: nothing here is text from a person.
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608
+        selected.append(name)
         params.extend(list_params)
     if len(databases) > 1:
         raise ValueError(f"counts() reads one database; these lists route to {sorted(databases)}")
-    found: dict[str, int] = {}
     if selects:
         with connections[databases.pop()].cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(selects), params)
-            found = dict(zip([name for name in lists if name not in empty], cursor.fetchone(), strict=True))
-    return {name: 0 if name in empty else found[name] for name in lists}
+            found.update(zip(selected, cursor.fetchone(), strict=True))
+    return found
