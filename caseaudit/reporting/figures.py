@@ -17,19 +17,21 @@ Definitions (a successor will be asked about these in front of Ofsted):
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, F, Q, QuerySet
 
 from caseaudit.audits.grades import Grade
-from caseaudit.audits.models import DONE_STATUSES, Activity, Audit, AuditKind, SectionJudgement, ToolSection
+from caseaudit.audits.models import DONE_STATUSES, Audit, AuditKind, ToolSection
+from caseaudit.organisation.models import Team
+
+from . import tallies
 
 GRADE_NAMES = {g.value: g.label if g != Grade.REQUIRES_IMPROVEMENT else "Requires Improvement" for g in Grade}
 GRADE_ORDER = [Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE]
-COUNTED_GRADES = {g.value for g in GRADE_ORDER}
-CASE_FILE_KINDS = [AuditKind.CASE_FILE, AuditKind.RE_AUDIT]
+CASE_FILE_KINDS = tallies.CASE_FILE_KINDS
 
 
 def percent(part: int, whole: int) -> float:
@@ -64,56 +66,68 @@ class Scope:
 
 
 def audit_figures(scope: Scope) -> dict:
-    audits = scope.audits()
-    case_file = audits.filter(kind__in=[AuditKind.CASE_FILE, AuditKind.RE_AUDIT])
-    grade_counts = {f"g_{grade}": Count("pk", filter=Q(final_grade=grade)) for grade in GRADE_ORDER}
-    row = case_file.aggregate(
-        total=Count("pk"),
-        new=Count("pk", filter=Q(kind=AuditKind.CASE_FILE)),
-        re_audits=Count("pk", filter=Q(kind=AuditKind.RE_AUDIT)),
-        critical=Count("pk", filter=Q(final_grade=Grade.INADEQUATE, is_critical=True)),
-        moderated=Count("pk", filter=~Q(moderated_overall_grade="")),
-        moderation_changed=Count(
-            "pk", filter=~Q(moderated_overall_grade="") & ~Q(moderated_overall_grade=F("overall_grade"))
-        ),
-        **grade_counts,
+    tally = tallies.total(tallies.month_tallies(scope.start, scope.end), scope_teams(scope))
+    themed = (
+        scope.audits()
+        .filter(kind=AuditKind.THEMED)
+        .aggregate(themed_audits=Count("programme", distinct=True), themed_children=Count("child", distinct=True))
     )
-    # Repeat inadequate in a query of its own: inside the aggregate, the join to the earlier audit made
-    # PostgreSQL hash every audit in the table for the few hundred re-audits of a period, and an EXISTS there
-    # was costed once per audit of the period, which switched on JIT compilation (~0.5 s) over long periods.
-    # Alone, it is an index lookup of the period's inadequate re-audits (decision 0066).
-    repeat = case_file.filter(
-        kind=AuditKind.RE_AUDIT, final_grade=Grade.INADEQUATE, follows__final_grade=Grade.INADEQUATE
-    ).count()
-    themed = audits.filter(kind=AuditKind.THEMED).aggregate(
-        themed_audits=Count("programme", distinct=True), themed_children=Count("child", distinct=True)
-    )
-    total = row["total"]
-    grades = {GRADE_NAMES[g]: row[f"g_{g}"] for g in GRADE_ORDER}
+    audits = _audit_counts(tally)
+    total = audits["total"]
+    grades = _grades(tally)
     percents = grade_percents(grades, total)
-    sections = section_figures(scope)
+    sections = section_figures(scope, tally)
+    repeat = tally["repeat"]
     return {
-        "audits": {"total": total, "new": row["new"], "re_audits": row["re_audits"], "themed": themed["themed_audits"]},
+        "audits": {
+            "total": total,
+            "new": audits["new"],
+            "re_audits": audits["re_audits"],
+            "themed": themed["themed_audits"],
+        },
         "themed_children": themed["themed_children"],
-        "activities": Activity.objects.filter(scope.q("audit__"), audit__kind__in=CASE_FILE_KINDS).count(),
+        "activities": tally["activities"],
         "grades": grades,
         "percent": percents,
         "inadequate": {
             "count": grades["Inadequate"],
             "percent": percents["Inadequate"],
-            "critical": row["critical"],
+            "critical": tally["critical"],
         },
         "repeat_inadequate": {"count": repeat, "percent": percent(repeat, total)},
         "moderation": {
-            "moderated": row["moderated"],
-            "changed": row["moderation_changed"],
-            "change_rate": percent(row["moderation_changed"], row["moderated"]),
+            "moderated": tally["moderated"],
+            "changed": tally["changed"],
+            "change_rate": percent(tally["changed"], tally["moderated"]),
         },
         "sections": sections,
         # The tool's order of the practice areas: PostgreSQL's jsonb keeps a dict's keys in an order of its
         # own (shortest first), so a published snapshot read back has lost the order of "sections".
         "section_order": list(sections),
     }
+
+
+def scope_teams(scope: Scope) -> set[int] | None:
+    """The teams whose audits a scope counts, by the team each audit belongs to; None for the whole council."""
+    if scope.team_id:
+        return {scope.team_id}
+    if scope.service_area_id:
+        return set(Team.objects.filter(service_area_id=scope.service_area_id).values_list("pk", flat=True))
+    return None
+
+
+def _audit_counts(tally: Counter) -> dict[str, int]:
+    counts = {"total": 0, "new": 0, "re_audits": 0}
+    for key, n in tally.items():
+        if key.startswith("audits:"):
+            kind = key.split(":")[1]
+            counts["total"] += n
+            counts["new" if kind == AuditKind.CASE_FILE else "re_audits"] += n
+    return counts
+
+
+def _grades(tally: Counter) -> dict[str, int]:
+    return {GRADE_NAMES[g]: sum(tally[f"audits:{kind}:{g}"] for kind in CASE_FILE_KINDS) for g in GRADE_ORDER}
 
 
 def grade_percents(grades: dict[str, int], total: int) -> dict[str, float]:
@@ -124,35 +138,30 @@ def grade_percents(grades: dict[str, int], total: int) -> dict[str, float]:
 
 
 def grade_figures(scope: Scope) -> dict:
-    """Only the case file audits' total and grade percentages, as `audit_figures` computes them, in one query:
-    what a comparison period shows (the rest of `audit_figures` is three more queries over the period)."""
-    case_file = scope.audits().filter(kind__in=[AuditKind.CASE_FILE, AuditKind.RE_AUDIT])
-    row = case_file.aggregate(
-        total=Count("pk"), **{f"g_{grade}": Count("pk", filter=Q(final_grade=grade)) for grade in GRADE_ORDER}
-    )
-    grades = {GRADE_NAMES[g]: row[f"g_{g}"] for g in GRADE_ORDER}
-    return {"audits": {"total": row["total"]}, "grades": grades, "percent": grade_percents(grades, row["total"])}
+    """Only the case file audits' total and grade percentages, as `audit_figures` computes them: what a
+    comparison period shows."""
+    tally = tallies.total(tallies.month_tallies(scope.start, scope.end), scope_teams(scope))
+    return tally_grade_figures(tally)
 
 
-def section_figures(scope: Scope) -> dict[str, dict[str, int]]:
+def tally_grade_figures(tally: Counter) -> dict:
+    total = _audit_counts(tally)["total"]
+    grades = _grades(tally)
+    return {"audits": {"total": total}, "grades": grades, "percent": grade_percents(grades, total)}
+
+
+def section_figures(scope: Scope, tally: Counter | None = None) -> dict[str, dict[str, int]]:
     """Final grades per practice area, matched by the area's name across tool versions.
 
-    A judgement's final grade is the moderator's where there is one, else the auditor's. It is counted per
-    section and grade in the database, read off the index judgement_grades_by_audit; the few sections'
-    names are looked up afterwards (joining them in made PostgreSQL scan every judgement, decision 0072)."""
-    final = Coalesce(NullIf("moderated_grade", Value("")), "grade")
-    rows = (
-        SectionJudgement.objects.filter(scope.q("audit__"), audit__kind__in=CASE_FILE_KINDS)
-        .exclude(grade="", moderated_grade="")
-        .annotate(final=final)
-        .values("section_id", "final")
-        .annotate(n=Count("*"))  # not the id: the index holds everything else counted
-        .order_by()
-    )
+    A judgement's final grade is the moderator's where there is one, else the auditor's (tallies.py). The
+    few sections' names are looked up here, by the tool's order (position, then title)."""
+    if tally is None:
+        tally = tallies.total(tallies.month_tallies(scope.start, scope.end), scope_teams(scope))
     counted: dict[int, dict[str, int]] = {}
-    for row in rows:
-        if row["final"] in COUNTED_GRADES:
-            counted.setdefault(row["section_id"], {})[row["final"]] = row["n"]
+    for key, n in tally.items():
+        if key.startswith("section:") and n:
+            _, section_id, grade = key.split(":")
+            counted.setdefault(int(section_id), {})[grade] = n
     names = ToolSection.objects.filter(pk__in=counted).values_list("pk", "title", "position")
     sections: dict[str, dict[str, int]] = {}
     for pk, title, _ in sorted(names, key=lambda name: (name[2], name[1])):

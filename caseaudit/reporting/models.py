@@ -84,3 +84,29 @@ class ReportDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription} {self.start}–{self.end}"
+
+
+class MonthFigures(models.Model):
+    """One calendar month's counts of finalised and shared case file audits, per team, kept ahead of time.
+
+    A report reads a dozen of these rows instead of counting a year's audits, judgements and activities
+    (decision 0074). `teams` maps a team's id to its counts (caseaudit/reporting/tallies.py). A month is
+    counted again when a MonthChanged row names it; a month with no row is counted when first asked for."""
+
+    month = models.DateField(unique=True, help_text="The month's first day")
+    teams = models.JSONField(default=dict)
+    counted_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%B %Y}"
+
+
+class MonthChanged(models.Model):
+    """A write that may change a month's figures, inserted by the database's own triggers on audits,
+    section judgements and activities (migration 0003), so no write can forget it. Insert-only: writers
+    never wait for one another or for a report. The report deletes the rows it has counted."""
+
+    month = models.DateField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%B %Y} changed"

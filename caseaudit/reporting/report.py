@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 
-from caseaudit.audits.grades import Grade
-from caseaudit.audits.models import AuditKind
 from caseaudit.learning.selectors import learning_in_period, recommendation_statuses
 
+from . import tallies
 from .figures import (
     Scope,
     audit_figures,
     grade_figures,
     improvement_figures,
-    percent,
+    scope_teams,
+    tally_grade_figures,
     timeliness_kinds,
 )
 from .periods import COMPARISON_ORDER, Period, comparisons
@@ -28,31 +26,17 @@ COMPARED = ["Outstanding", "Good", "Requires Improvement", "Inadequate", "good_o
 def monthly_trend(scope: Scope, months: int = 12) -> list[dict]:
     """Case file audits per month for the months up to the period's end: count, % Good or better, % Inadequate."""
     first = scope.end.replace(day=1) - relativedelta(months=months - 1)
-    trend_scope = Scope(first, scope.end, scope.service_area_id, scope.team_id)
-    rows = (
-        trend_scope.audits()
-        .filter(kind__in=[AuditKind.CASE_FILE, AuditKind.RE_AUDIT])
-        .annotate(month=TruncMonth("audit_date"))
-        .values("month")
-        .annotate(
-            total=Count("pk"),
-            good_or_better=Count("pk", filter=Q(final_grade__in=[Grade.OUTSTANDING, Grade.GOOD])),
-            inadequate=Count("pk", filter=Q(final_grade=Grade.INADEQUATE)),
-        )
-        .order_by("month")
-    )
-    by_month = {(r["month"].year, r["month"].month): r for r in rows}
+    teams = scope_teams(scope)
     trend = []
-    for n in range(months):
-        day = first + relativedelta(months=n)
-        row = by_month.get((day.year, day.month), {"total": 0, "good_or_better": 0, "inadequate": 0})
+    for day, by_team in sorted(tallies.month_tallies(first, scope.end).items()):
+        row = tally_grade_figures(tallies.total({day: by_team}, teams))
         trend.append(
             {
                 "month": day.strftime("%Y-%m"),
                 "label": day.strftime("%b %Y"),
-                "total": row["total"],
-                "good_or_better": percent(row["good_or_better"], row["total"]),
-                "inadequate": percent(row["inadequate"], row["total"]),
+                "total": row["audits"]["total"],
+                "good_or_better": row["percent"]["good_or_better"],
+                "inadequate": row["percent"]["Inadequate"],
             }
         )
     return trend
