@@ -13,7 +13,7 @@ from caseaudit.audits.models import Activity, Audit, Programme, SectionJudgement
 from caseaudit.audits.services.tools import standard_tools_ensure
 from caseaudit.reporting.figures import Scope, audit_figures, grade_figures, percent
 
-from ..factories import ChildFactory, TeamFactory
+from ..factories import ChildFactory, PersonFactory, TeamFactory
 
 D = datetime.date
 GRADES = ["outstanding", "good", "requires_improvement", "inadequate"]
@@ -243,6 +243,42 @@ def test_service_manager_reviews_within_ten_working_days_n_of_m(council):
         {"manager": "Service Manager", "on_time": 1, "of": 2, "percent": 50.0},
     ]
     assert figures["actions"] == {"open": 2, "overdue": 1}
+
+
+def test_reviews_by_manager_are_per_name_and_only_service_manager_reviews(council):
+    """The timeliness counts and the per-manager reviews come from one grouped query (decision 0075)."""
+    from caseaudit.improvement.models import ImprovementPlan, Stage
+    from caseaudit.reporting.figures import improvement_figures
+
+    namesake = PersonFactory(email="namesake@council.example", full_name="Service Manager")
+    sm, head = council["service_manager"], council["head_of_service"]
+
+    def plan(day):
+        audit = done_audit(council.team_a, "inadequate", day)
+        return ImprovementPlan.objects.create(audit=audit, child=audit.child, team=audit.team, opened_on=day)
+
+    first, second, third = plan(D(2026, 1, 5)), plan(D(2026, 1, 12)), plan(D(2026, 2, 2))
+    Stage.objects.create(
+        plan=first, kind="sm_review", due_on=D(2026, 1, 19), completed_on=D(2026, 1, 16), completed_by=sm
+    )
+    Stage.objects.create(
+        plan=second, kind="sm_review", due_on=D(2026, 1, 26), completed_on=D(2026, 1, 28), completed_by=namesake
+    )
+    # A meeting recorded by the head of service counts for meetings, not as a service manager review.
+    Stage.objects.create(
+        plan=third, kind="meeting", due_on=D(2026, 2, 5), completed_on=D(2026, 2, 4), completed_by=head
+    )
+    # Recorded (in the admin) as done by someone but with no date and not yet due: a review by that
+    # manager, not yet counted for timeliness.
+    Stage.objects.create(plan=third, kind="sm_review", due_on=D(2026, 4, 20), completed_by=head)
+
+    figures = improvement_figures(Scope(D(2026, 1, 1), D(2026, 3, 31)))
+    assert figures["stages"]["Day-three meeting"] == {"on_time": 1, "of": 1, "percent": 100.0}
+    assert figures["stages"]["Service manager review"] == {"on_time": 1, "of": 2, "percent": 50.0}
+    assert figures["service_manager_reviews_by_manager"] == [
+        {"manager": "Head Of Service", "on_time": 0, "of": 1, "percent": 0.0},
+        {"manager": "Service Manager", "on_time": 1, "of": 2, "percent": 50.0},
+    ]
 
 
 def test_the_report_command_writes_the_json_the_issue_names(team, tmp_path):
