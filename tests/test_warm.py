@@ -19,9 +19,13 @@ def test_the_wsgi_application_installs_the_freeze_and_a_served_request_counts_to
         Client().get("/healthz")  # request 1: collect, then freeze (so the receiver is connected)
         assert gc.get_freeze_count() > 0
         frozen = gc.get_freeze_count()
+        # Objects made after the freeze, kept alive: a second freeze would take them all in. The count
+        # may fall a little meanwhile, as frozen objects are freed; it must not grow.
+        made_after = [[n] for n in range(1000)]
         for _ in range(3):  # requests 2 to 4: nothing more is frozen
             warm.freeze_when_warm()
-        assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() <= frozen
+        assert made_after
     finally:
         gc.unfreeze()
         request_finished.disconnect(dispatch_uid="caseaudit.web.warm")
