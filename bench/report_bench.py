@@ -232,6 +232,8 @@ def raw_audit_figures(start: datetime.date, end: datetime.date, *, tuned: bool =
             "change_rate": pct(row["changed"], row["moderated"]),
         },
         "sections": sections,
+        # The report keeps its practice areas' order beside them (a published snapshot's jsonb loses it).
+        "section_order": list(sections),
     }
 
 
@@ -419,6 +421,12 @@ def measure_size(first_day: datetime.date, last_day: datetime.date, explain_plan
     for name, start, end in periods:
         scope = Scope(start, end)
         params = {"start": start, "end": end}
+        # The first report over months not yet counted counts them from the records and stores them
+        # (decision 0074): after a fresh generation that is every month of the period. Timed once, kept
+        # apart; the runs below read the stored months, as every later report does until a write.
+        t0 = time.perf_counter()
+        audit_figures(scope)
+        first_ms = round((time.perf_counter() - t0) * 1000, 2)
         # Warm-up: one run of each, not timed.
         audit_figures(scope)
         raw_audit_figures(start, end)
@@ -434,6 +442,7 @@ def measure_size(first_day: datetime.date, last_day: datetime.date, explain_plan
             tuned_fn=lambda start=start, end=end: raw_audit_figures(start, end, tuned=True),
             tuned_statements=TUNED_AUDIT_STATEMENTS,
         )
+        result["audit_figures"]["first_report_ms"] = first_ms
         result["improvement_figures"] = compare(
             f"improvement_figures {name}",
             lambda scope=scope: improvement_figures(scope),
@@ -509,6 +518,10 @@ def print_table(results: dict[int, dict]) -> None:
                     f"{size:>10,}  {period:<12} {part:<20} {r['report_ms']:>10.1f} {r['raw_sql_ms']:>11.1f}"
                     f" {r['ratio']:>6.2f} {tuned} {r['report_queries']:>8} {r['raw_sql_statements']:>9}"
                 )
+            if "first_report_ms" in result["audit_figures"]:
+                print(
+                    f"{size:>10,}  {period:<12} {'(first: counts months)':<20} {result['audit_figures']['first_report_ms']:>10.1f}"
+                )
             if "build_report" in result:
                 b = result["build_report"]
                 print(
@@ -568,8 +581,14 @@ def verdicts(results: dict[int, dict]) -> dict:
             for size, data in results.items()
             for period, result in data["periods"].items()
         }
-        checks[f"{part}: query count the same at every size and period"] = {
-            "met": len(set(counts.values())) == 1,
+        # The number of queries must not grow with the rows: for each period, the same at every size. The
+        # whole report's differs between periods (a 20-year period has other comparison periods than a
+        # financial year, and other partial months to count), which says nothing about size.
+        by_period: dict[str, set[int]] = {}
+        for (_, period), n in counts.items():
+            by_period.setdefault(period, set()).add(n)
+        checks[f"{part}: query count the same at every size, for each period"] = {
+            "met": all(len(ns) == 1 for ns in by_period.values()),
             "measured": ", ".join(f"{s:,} {p}: {n}" for (s, p), n in counts.items()),
         }
     return checks
