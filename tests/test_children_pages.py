@@ -71,3 +71,39 @@ def test_a_refused_child_page_is_not_logged_as_read(client, council):
     before = TrailEntry.objects.filter(action=TrailEntry.Action.ACCESS).count()
     client.get(reverse("organisation:child_show", args=[council.children["own"].pk]))
     assert TrailEntry.objects.filter(action=TrailEntry.Action.ACCESS).count() == before
+
+
+def test_a_child_with_many_audits_lists_them_a_page_at_a_time_newest_first(client, council):
+    from caseaudit.audits.models import Audit
+    from caseaudit.audits.services.tools import standard_tools_ensure
+
+    tool, _ = standard_tools_ensure()
+    child = council.children["own"]
+    first = datetime.date(2020, 1, 6)
+    Audit.objects.bulk_create(
+        Audit(
+            kind="case_file",
+            child=child,
+            team=child.team,
+            tool_version=tool.current_version,
+            status="shared",
+            overall_grade="good",
+            final_grade="good",
+            audit_date=first + datetime.timedelta(weeks=n),
+        )
+        for n in range(25)
+    )
+    client.force_login(council["qa_admin"])
+    url = reverse("organisation:child_show", args=[child.pk])
+    page_one = client.get(url)
+    dates = [a.audit_date for a in page_one.context["audits"]]
+    assert len(dates) == 20 and dates == sorted(dates, reverse=True)
+    assert dates[0] == first + datetime.timedelta(weeks=24)
+    assert "Showing 1 to 20 of 25 audits, newest first." in page_one.content.decode()
+    page_two = client.get(url, {"page": 2})
+    assert [a.audit_date for a in page_two.context["audits"]] == [
+        first + datetime.timedelta(weeks=n) for n in range(4, -1, -1)
+    ]
+    assert 'rel="prev"' in page_two.content.decode()
+    # A page past the end shows the last page, as the children's list does.
+    assert list(client.get(url, {"page": 9}).context["audits"]) == list(page_two.context["audits"])

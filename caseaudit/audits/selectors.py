@@ -147,9 +147,10 @@ def my_audit_list_page(person: Person, name: str, page_number, today: datetime.d
     return {"name": name, "heading": MY_LISTS[name], "page": page, "total": page.paginator.count}
 
 
-def audits_of_child(person: Person, child) -> list[Audit]:
-    """The audits of one child that this person may see, newest first."""
-    return list(audits_visible_to(person).filter(child=child).select_related("auditor").order_by("-audit_date", "-pk"))
+def audits_of_child(person: Person, child) -> QuerySet[Audit]:
+    """The audits of one child that this person may see, newest first (a page at a time: a child in care for
+    twenty years can have a hundred)."""
+    return audits_visible_to(person).filter(child=child).select_related("auditor").order_by("-audit_date", "-pk")
 
 
 def programmes_planning() -> QuerySet:

@@ -10,6 +10,7 @@ from ..filters import ChildFilter
 from ..selectors import child_list
 
 PAGE_SIZE = 50
+AUDITS_PAGE_SIZE = 20
 
 
 @require_GET
@@ -34,6 +35,5 @@ def show(request, pk: int):
     child = get_child_for(request.user, pk)
     # Every read of a child's record is logged (who, when, from where).
     accessed.send(sender=type(child), instance=child)
-    return render(
-        request, "organisation/child_show.html", {"child": child, "audits": audits_of_child(request.user, child)}
-    )
+    page = Paginator(audits_of_child(request.user, child), AUDITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "organisation/child_show.html", {"child": child, "page": page, "audits": page.object_list})
