@@ -422,8 +422,9 @@ def measure_size(first_day: datetime.date, last_day: datetime.date, explain_plan
         scope = Scope(start, end)
         params = {"start": start, "end": end}
         # The first report over months not yet counted counts them from the records and stores them
-        # (decision 0074): after a fresh generation that is every month of the period. Timed once, kept
-        # apart; the runs below read the stored months, as every later report does until a write.
+        # (decision 0074): after a fresh generation, every month of the first period, and of a later one all
+        # but those an earlier period counted. Timed once, kept apart; the runs below read the stored
+        # months, as every later report does until a write.
         t0 = time.perf_counter()
         audit_figures(scope)
         first_ms = round((time.perf_counter() - t0) * 1000, 2)
