@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,3 +176,39 @@ def test_the_setting_reaches_the_database_session():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_postgresql_connections_prepare_repeated_queries_unless_told_not_to(monkeypatch):
+    from caseaudit.settings.env import env_database
+
+    url = "postgres://postgres@127.0.0.1:5432/caseaudit"
+    monkeypatch.delenv("CASEAUDIT_PG_PREPARE_THRESHOLD", raising=False)
+    options = env_database("X", url)["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 2)
+    monkeypatch.setenv("CASEAUDIT_PG_PREPARE_THRESHOLD", "0")
+    assert env_database("X", url)["OPTIONS"]["prepare_threshold"] == 0
+    monkeypatch.setenv("CASEAUDIT_PG_PREPARE_THRESHOLD", "")  # PgBouncer before 1.21: Django's defaults
+    options = env_database("X", url)["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    for bad in ("-1", "two"):
+        monkeypatch.setenv("CASEAUDIT_PG_PREPARE_THRESHOLD", bad)
+        with pytest.raises(ImproperlyConfigured, match="CASEAUDIT_PG_PREPARE_THRESHOLD"):
+            env_database("X", url)
+    monkeypatch.delenv("CASEAUDIT_PG_PREPARE_THRESHOLD")
+    assert "prepare_threshold" not in env_database("X", "sqlite:////tmp/x.sqlite3")["OPTIONS"]
+
+
+@pytest.mark.django_db
+def test_a_query_run_twice_is_prepared_on_the_server():
+    from django.db import connection
+
+    from caseaudit.organisation.models import Team
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    for name in ("Alpha", "Beta", "Gamma"):  # different values, one statement
+        list(Team.objects.filter(name=name).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"organisation_team"' in sql and '"name" = $1' in sql for sql in prepared), prepared

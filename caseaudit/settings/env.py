@@ -74,6 +74,15 @@ def env_database(name: str, default: str) -> dict:
         if os.environ.get("CASEAUDIT_PG_PARALLEL_WORKERS") != "":
             workers = env_int("CASEAUDIT_PG_PARALLEL_WORKERS", 0)
             config.setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={workers}"
+        # Prepared statements: a page runs the same dozen queries every time, and PostgreSQL spent more CPU
+        # planning them than running them. psycopg prepares a query on a connection once it has run this many
+        # times there; Django turns that off unless asked, and it needs server-side binding (decision 0076).
+        # Empty: Django's default, client-side binding and no prepared statements (PgBouncer before 1.21).
+        if os.environ.get("CASEAUDIT_PG_PREPARE_THRESHOLD") != "":
+            threshold = env_int("CASEAUDIT_PG_PREPARE_THRESHOLD", 2)
+            if threshold < 0:
+                raise ImproperlyConfigured("CASEAUDIT_PG_PREPARE_THRESHOLD must be 0 or more (or empty: none).")
+            config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=threshold)
     if engine == "django.db.backends.sqlite3":
         # SQLite does not pool; a persistent connection per thread is what it wants.
         config["CONN_MAX_AGE"] = 0
