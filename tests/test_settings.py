@@ -199,7 +199,7 @@ def test_postgresql_connections_prepare_repeated_queries_unless_told_not_to(monk
 
 
 @pytest.mark.django_db
-def test_a_query_run_twice_is_prepared_on_the_server():
+def test_a_query_run_three_times_is_prepared_on_the_server():
     from django.db import connection
 
     from caseaudit.organisation.models import Team
