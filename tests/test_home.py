@@ -12,7 +12,7 @@ from caseaudit.imports.models import Deviation, ImportRun
 from caseaudit.learning.models import Recommendation, RecommendationSource
 from caseaudit.reporting.models import Report
 
-from .improvement.conftest import finalise  # noqa: F401 (fixture)
+from .improvement.conftest import away, finalise  # noqa: F401 (fixtures)
 
 
 def home(client, person) -> str:
@@ -128,3 +128,31 @@ def test_a_finished_transaction_shows_a_confirmation_panel_once(client, council,
     assert '<h2 class="govuk-panel__title">Audit shared with the worker and their team manager</h2>' in page
     assert "What happens next" in page and "asked to acknowledge it" in page
     assert "govuk-panel--confirmation" not in client.get(f"/audits/{audit.pk}/").content.decode()
+
+
+def test_the_figures_counted_together_are_each_right(client, council, finalise, away, time_machine):  # noqa: F811
+    """The page reads its counts in one query: each still counts its own rows, for its own person."""
+    from caseaudit.organisation.models import Child
+
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 10, 0), tick=False)
+    plan = finalise("own", grade="inadequate").improvement_plan
+    mine = Child.objects.filter(allocated_worker=council["social_worker"], closed_on__isnull=True)
+    assert f'<span class="app-figure__number">{mine.count()}</span> allocated to you' in home(
+        client, council["social_worker"]
+    )
+    mine.filter(pk=plan.child_id).update(closed_on=datetime.date(2026, 3, 1))
+    assert f'<span class="app-figure__number">{mine.count()}</span> allocated to you' in home(
+        client, council["social_worker"]
+    )
+    assert "allocated to you" not in home(client, council["team_manager"])
+    # The day-three meeting waits on the practice lead; their named cover sees it while they are away.
+    meeting = f"Day-three meeting for case {plan.child.case_id}"
+    assert meeting not in home(client, council["team_manager"])
+    away("practice_lead", datetime.date(2026, 3, 1), datetime.date(2026, 3, 13), cover_key="team_manager")
+    page = home(client, council["team_manager"])
+    assert meeting in page and "with an overdue stage" not in page
+    # Past the meeting's deadline, the plan counts as overdue for those who oversee it, not for the worker.
+    time_machine.move_to(datetime.datetime(2026, 3, 20, 10, 0), tick=False)
+    assert "1 plan in your area with an overdue stage" in home(client, council["team_manager"])
+    assert "1 plan across the council with an overdue stage" in home(client, council["qa_admin"])
+    assert "with an overdue stage" not in home(client, council["social_worker"])

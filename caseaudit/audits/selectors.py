@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from caseaudit.organisation.models import Person, Team
 from caseaudit.organisation.roles import Role
-from caseaudit.web.lists import counts, first_and_total
+from caseaudit.web.lists import first_and_total
 
 from .access import audits_visible_to
 from .models import Audit, AuditStatus
@@ -91,11 +91,15 @@ def my_audit_lists(person: Person) -> dict[str, QuerySet[Audit]]:
     return lists
 
 
-def my_audit_counts(person: Person, today: datetime.date) -> dict[str, int | None]:
-    """How many are on each list (the home page's to-do list), counted in the database; None for a
-    list the person does not have."""
+def my_audit_count_lists(person: Person, today: datetime.date) -> dict[str, QuerySet[Audit]]:
+    """What the home page counts of the person's audits (web.lists.counts): each of My audits' lists the
+    person has, and their overdue drafts."""
     lists = my_audit_lists(person)
-    found = counts(**lists, overdue=_overdue_drafts(lists["to_do"], today))
+    return {**lists, "overdue": _overdue_drafts(lists["to_do"], today)}
+
+
+def my_audit_counts(found: dict[str, int]) -> dict[str, int | None]:
+    """The home page's to-do list from my_audit_count_lists' counts: None for a list the person does not have."""
     return {**{name: found.get(name) for name in MY_LISTS}, "overdue": found["overdue"]}
 
 

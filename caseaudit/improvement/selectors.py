@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from caseaudit.organisation.roles import Role
 from caseaudit.web.lists import first_and_total
 
 from .models import ImprovementPlan, PlanStatus, RemedialAction, Stage, StageKind, stage_rag
@@ -161,10 +162,24 @@ def export_table(rows: list[DashboardRow]) -> tuple[list[str], list[list]]:
     return header, table
 
 
-def my_improvement_work(person, today: datetime.date) -> dict:
-    """What the home page shows: my open actions, and stages waiting on me."""
-    from caseaudit.organisation.roles import Role
+# Who sees the home page's count of plans with an overdue stage: those who oversee plans.
+OVERSEE_PLANS = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.QA_ADMIN)
 
+
+def improvement_count_lists(person, today: datetime.date) -> dict[str, QuerySet]:
+    """What the home page counts of improvement plans (web.lists.counts): the open plans the person may see
+    with a stage past its deadline, for those who oversee plans."""
+    from .access import plans_visible_to
+
+    if not person.has_role(*OVERSEE_PLANS):
+        return {}
+    late = Stage.objects.filter(completed_on__isnull=True, due_on__lt=today).values("plan_id")
+    return {"overdue_plans": plans_visible_to(person).filter(status=PlanStatus.OPEN, pk__in=late)}
+
+
+def my_improvement_work(person, today: datetime.date, *, covering: bool) -> dict:
+    """What the home page shows: my open actions, and stages waiting on me. `covering`: whether the person
+    covers someone's absence today (the home page has read their absences already)."""
     from .access import plans_visible_to
 
     actions = list(
@@ -173,30 +188,20 @@ def my_improvement_work(person, today: datetime.date) -> dict:
         .order_by("due_on")
     )
     waiting = Stage.objects.none()
-    visible = plans_visible_to(person).filter(status=PlanStatus.OPEN)
     kinds = []
-    if (
-        person.has_role(Role.PRACTICE_LEAD)
-        or person.covering_absences.filter(starts_on__lte=today, ends_on__gte=today).exists()
-    ):
+    if person.has_role(Role.PRACTICE_LEAD) or covering:
         kinds.append(StageKind.MEETING)
     if person.has_role(Role.SERVICE_MANAGER):
         kinds.append(StageKind.SM_REVIEW)
     if person.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         kinds.append(StageKind.CASELOAD_REVIEW)
     if kinds:
+        visible = plans_visible_to(person).filter(status=PlanStatus.OPEN)
         waiting = (
             Stage.objects.filter(plan__in=visible, kind__in=kinds, completed_on__isnull=True)
             .select_related("plan__child")
             .order_by("due_on")
         )
-    overdue_plans = (
-        visible.filter(
-            pk__in=Stage.objects.filter(completed_on__isnull=True, due_on__lt=today).values("plan_id")
-        ).count()
-        if person.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.QA_ADMIN)
-        else 0
-    )
     about_me = list(ImprovementPlan.objects.filter(responsible=person, status=PlanStatus.OPEN).select_related("child"))
     # The most urgent few on the home page; the dashboard has them all.
     shown, total = first_and_total(waiting, HOME_WAITING_LIMIT)
@@ -204,7 +209,6 @@ def my_improvement_work(person, today: datetime.date) -> dict:
         "actions": actions,
         "waiting": shown,
         "waiting_more": total - len(shown),
-        "overdue_plans": overdue_plans,
         "about_me": about_me,
         "today": today,
     }

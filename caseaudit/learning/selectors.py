@@ -67,9 +67,8 @@ def recommendations_for_list(source: RecommendationSource) -> QuerySet[Recommend
     return source.recommendations.select_related("owner").prefetch_related("follow_ups")
 
 
-def recommendations_owned(person, today: datetime.date) -> dict[str, int]:
-    """The agreed actions this person owns that are not fully implemented, and how many are past their date."""
-    from django.db.models import Q
-
+def recommendations_owned(person, today: datetime.date) -> dict[str, QuerySet]:
+    """What the home page counts (web.lists.counts): the agreed actions this person owns that are not fully
+    implemented, and those of them past their date."""
     open_ones = Recommendation.objects.filter(owner=person).exclude(status=Status.FULLY)
-    return open_ones.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    return {"open": open_ones, "overdue": open_ones.filter(due_on__lt=today)}

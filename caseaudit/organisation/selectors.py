@@ -18,10 +18,20 @@ def teams_visible_to(person: Person) -> QuerySet[Team]:
     return Team.objects.filter(pk__in=team_ids).select_related("service_area").order_by("service_area__name", "name")
 
 
+def open_children_of(person: Person) -> QuerySet[Child]:
+    return children_visible_to(person).filter(closed_on__isnull=True)
+
+
+def children_count_lists(person: Person) -> dict[str, QuerySet[Child]]:
+    """What the home page counts of children (web.lists.counts): a social worker's open cases."""
+    if not person.has_role(Role.SOCIAL_WORKER):
+        return {}
+    return {"allocated_to_me": open_children_of(person).filter(allocated_worker=person)}
+
+
 def home_summary(person: Person, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    open_children = children_visible_to(person).filter(closed_on__isnull=True)
-    counts = dict(open_children.values_list("legal_status").annotate(n=Count("*")).order_by())
+    counts = dict(open_children_of(person).values_list("legal_status").annotate(n=Count("*")).order_by())
     by_status = [
         {"value": value, "label": label, "count": counts.get(value, 0)} for value, label in LegalStatus.choices
     ]
@@ -34,9 +44,6 @@ def home_summary(person: Person, today: datetime.date | None = None) -> dict:
     return {
         "open_children": sum(counts.values()),
         "by_legal_status": by_status,
-        "allocated_to_me": (
-            open_children.filter(allocated_worker=person).count() if person.has_role(Role.SOCIAL_WORKER) else None
-        ),
         "covering": [absence for absence in absences if absence.cover_id == person.pk],
         "my_absence": next((absence for absence in absences if absence.person_id == person.pk), None),
     }

@@ -41,3 +41,10 @@ def counts(**lists: QuerySet) -> dict[str, int]:
             cursor.execute("SELECT " + ", ".join(selects), params)
             found.update(zip(selected, cursor.fetchone(), strict=True))
     return found
+
+
+def counts_by_group(**groups: dict[str, QuerySet]) -> dict[str, dict[str, int]]:
+    """counts() of several groups of lists (a page's sections) in the one SELECT, answered by group."""
+    # A group's name is a keyword, so it has no space: "group name" is one list's name in one group only.
+    found = counts(**{f"{group} {name}": rows for group, lists in groups.items() for name, rows in lists.items()})
+    return {group: {name: found[f"{group} {name}"] for name in lists} for group, lists in groups.items()}
