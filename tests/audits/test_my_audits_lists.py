@@ -57,3 +57,57 @@ def test_home_counts_every_audit_not_only_those_my_audits_shows(client, council,
     counts = selectors.my_audit_counts(found)
     assert counts["to_share"] == 3
     assert counts["moderation_queue"] is None  # not a moderator: no queue, rather than an empty one
+
+
+def test_every_list_is_drawn_from_the_columns_it_reads(client, council):
+    """The lists read only the columns they show (selectors._LISTED): a field the page shows but the query
+    left out would be read audit by audit, so a second audit in every list must not add a query."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caseaudit.audits.models import Audit
+    from caseaudit.audits.services.tools import standard_tools_ensure
+    from tests.factories import ChildFactory
+
+    me, other = council["moderator"], council["auditor"]
+    version = standard_tools_ensure()[0].current_version
+    lists = {
+        # Critical, shared (so not also ready to share), moderated by me (so I may see it).
+        "critical": {
+            "status": "shared",
+            "moderator": me,
+            "is_critical": True,
+            "overall_grade": "inadequate",
+            "final_grade": "inadequate",
+        },  # fmt: skip
+        "to_do": {"status": "draft", "auditor": me, "due_on": datetime.date(2026, 1, 5)},
+        "moderation_queue": {"status": "submitted", "auditor": other, "auditor_name": ""},
+        "to_acknowledge": {"status": "shared", "worker": me, "final_grade": "good"},
+        "to_share": {"status": "finalised", "moderator": me, "final_grade": "requires_improvement"},
+        "submitted": {"status": "submitted", "auditor": me},
+    }
+
+    def one_in_each() -> list[str]:
+        cases = []
+        for fields in lists.values():
+            child = ChildFactory(team=council.team_a)
+            Audit.objects.create(
+                kind="case_file", child=child, team=child.team, tool_version=version,
+                audit_date=datetime.date(2026, 1, 2), **fields,
+            )  # fmt: skip
+            cases.append(child.case_id)
+        return cases
+
+    client.force_login(me)
+    first = one_in_each()
+    client.get("/audits/mine/")  # the session and one-off reads
+    with CaptureQueriesContext(connection) as once:
+        page = client.get("/audits/mine/").content.decode()
+    assert [case for case in first if case not in page] == []
+    second = one_in_each()
+    with CaptureQueriesContext(connection) as twice:
+        page = client.get("/audits/mine/").content.decode()
+    assert [case for case in second if case not in page] == []
+    assert len(twice) == len(once)
