@@ -228,3 +228,44 @@ def test_home_lists_the_most_urgent_stages_and_counts_the_rest(client, council, 
     assert body.count("Day-three meeting for case") == 1
     assert f"Day-three meeting for case {first.child.case_id}" in body  # the first due (opened first)
     assert "1 more stage waiting on you</a> on the monitoring dashboard" in body
+
+
+# The table's rows as the dashboard's template drew them before improvement_tags.dashboard_rows: the reference.
+TEMPLATE_ROWS = (
+    '{% for row in rows %}<tr class="govuk-table__row">\n'
+    '    <td class="govuk-table__cell"><a class="govuk-link" href="{% url \'improvement:plan_show\' row.plan.pk %}">'
+    '{{ row.plan.case_id }}</a><br><span class="govuk-body-s">{{ row.plan.team }}</span>{% if row.plan.repeat_inadequate %}'
+    '<br><strong class="govuk-tag govuk-tag--red">Repeat inadequate</strong>{% endif %}</td>\n'
+    '    <td class="govuk-table__cell">{{ row.plan.responsible|default:"Not named" }}</td>\n'
+    '    {% for cell in row.cells.values %}<td class="govuk-table__cell">{% if cell %}{% if cell.tag %}'
+    '<strong class="govuk-tag govuk-tag--{{ cell.tag }}">{{ cell.label }}</strong>{% endif %}'
+    '<br><span class="govuk-body-s">{{ cell.when }}</span>{% else %}'
+    '<span class="govuk-hint govuk-!-margin-0">Not needed</span>{% endif %}</td>{% endfor %}\n'
+    '    <td class="govuk-table__cell">{{ row.open_actions }} open{% if row.overdue_actions %}<br>'
+    '<strong class="govuk-tag govuk-tag--red">{{ row.overdue_actions }} overdue</strong>{% endif %}</td>\n'
+    "  </tr>{% endfor %}"
+)
+
+
+def test_the_rows_are_written_as_the_template_wrote_them_with_every_value_escaped(db):
+    from django.template import engines
+
+    from caseaudit.improvement.selectors import DASHBOARD_STAGES, DashboardRow, PlanLine, StageCell
+
+    def row(pk, case_id, team, responsible, repeat, cells, open_actions, overdue_actions):
+        line = PlanLine(pk, case_id, team, "North", responsible, D(2026, 3, 2), repeat)
+        return DashboardRow(line, dict(zip(DASHBOARD_STAGES, cells, strict=True)), open_actions, overdue_actions)
+
+    rows = [
+        row(7, "LCS-1", "Team A", "Pat Lead", False,
+            [StageCell(D(2026, 3, 5), None, "amber"), StageCell(D(2026, 3, 9), None, "green"), None, None], 0, 0),
+        row(12, "<b>&\"'", "Team & <Co>", None, True,
+            [StageCell(D(2026, 3, 5), D(2026, 3, 4), "done"), StageCell(D(2026, 3, 2), None, "red"),
+             StageCell(None, None, "none"), StageCell(D(2026, 4, 1), None, "green")], 3, 2),
+    ]  # fmt: skip
+    reference = engines["django"].from_string(TEMPLATE_ROWS).render({"rows": rows})
+    written = (
+        engines["django"].from_string("{% load improvement_tags %}{% dashboard_rows rows %}").render({"rows": rows})
+    )
+    assert written == reference
+    assert "&lt;b&gt;&amp;&quot;&#x27;" in written and "Team &amp; &lt;Co&gt;" in written and "<b>" not in written
