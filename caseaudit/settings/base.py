@@ -84,8 +84,9 @@ TEMPLATES = [
         },
     },
 ]
-# GOV.UK markup for every Django form field (templates in caseaudit/templates/django/forms).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# GOV.UK markup for every Django form field (templates in caseaudit/templates/django/forms); select
+# lists written in Python, the same markup (decision 0079).
+FORM_RENDERER = "caseaudit.web.renderers.GovukRenderer"
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'caseaudit.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
