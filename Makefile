@@ -6,23 +6,21 @@ SASS_SOURCES := $(wildcard caseaudit/static_src/*.scss)
 CSS := caseaudit/static/caseaudit/caseaudit.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Front-end commands run with the venv's Node.js first on PATH (sass's `#!/usr/bin/env node` finds it).
+WITH_NODE := PATH="$(CURDIR)/$(BIN):$$PATH"
 
-.PHONY: run test install lint assets serve clean bench screenshots
+.PHONY: run test install lint assets serve clean bench screenshots system-packages-run system-packages-test
 
-run: install
+run: system-packages-run install
 	mkdir -p var/static
 	$(BIN)/caseaudit migrate --noinput
 	$(BIN)/caseaudit seed_demo
 	@echo ""
 	@echo "CaseAudit is serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@echo "Deadline reminders, escalations and scheduled reports run every 15 minutes (log: var/deadlines.log; mail: var/sent-mail/)"
-	@trap 'kill 0' EXIT INT TERM; \
-	( while true; do $(BIN)/caseaudit run_deadlines >> var/deadlines.log 2>&1; \
-	    $(BIN)/caseaudit send_reports >> var/deadlines.log 2>&1; sleep 900; done ) & \
-	$(BIN)/gunicorn caseaudit.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
-test: $(VENV)/.installed-dev assets
-	scripts/system-packages.sh test
+test: system-packages-test $(VENV)/.installed-dev assets
 	mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,7 +38,14 @@ bench: $(VENV)/.installed-dev assets
 	$(BIN)/python bench/load_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/report_bench.py
 
-install: $(VENV)/.installed assets
+install: system-packages-run $(VENV)/.installed assets
+
+# Debian packages first: the venv itself needs python3-venv (scripts/system-packages.sh says what and why).
+system-packages-run:
+	scripts/system-packages.sh run
+
+system-packages-test:
+	scripts/system-packages.sh test
 
 assets: $(CSS)
 
@@ -48,7 +53,6 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
-	scripts/system-packages.sh run
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
@@ -58,13 +62,19 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
-	scripts/system-packages.sh run
-	npm ci --no-audit --no-fund --loglevel=error
+# Node.js for the front-end tools comes from PyPI into the venv (decision 0080), pinned, the same on
+# every machine; --engine-strict refuses a Node that a pinned package's "engines" does not admit, and
+# --ignore-scripts runs no install script from the registry (sass needs none).
+$(VENV)/.installed-node: requirements-node.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-node.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json $(VENV)/.installed-node
+	$(WITH_NODE) npm ci --engine-strict --ignore-scripts --no-audit --no-fund
 	touch $@
 
 $(CSS): node_modules/.installed $(SASS_SOURCES)
-	npx --no-install sass --no-source-map --style=compressed --load-path=node_modules --quiet \
+	$(WITH_NODE) npx --no-install sass --no-source-map --style=compressed --load-path=node_modules --quiet \
 		caseaudit/static_src/caseaudit.scss $(CSS)
 
 clean:
