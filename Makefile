@@ -7,7 +7,7 @@ CSS := caseaudit/static/caseaudit/caseaudit.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Front-end commands run with the venv's Node.js first on PATH (sass's `#!/usr/bin/env node` finds it).
-WITH_NODE := PATH="$(CURDIR)/$(BIN):$$PATH"
+WITH_NODE := PATH="$(CURDIR)/$(BIN):$$PATH" npm_config_update_notifier=false
 
 .PHONY: run test install lint assets serve clean bench screenshots system-packages-run system-packages-test
 
@@ -18,7 +18,7 @@ run: system-packages-run install
 	@echo ""
 	@echo "CaseAudit is serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@echo "Deadline reminders, escalations and scheduled reports run every 15 minutes (log: var/deadlines.log; mail: var/sent-mail/)"
-	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) exec scripts/serve.sh
 
 test: system-packages-test $(VENV)/.installed-dev assets
 	mkdir -p var

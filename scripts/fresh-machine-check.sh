@@ -76,10 +76,14 @@ processes_in_root() {
 
 log "make run (first run), until http://127.0.0.1:$port/ answers"
 start=$(date +%s)
-setsid bash -c "$(declare -f in_root); root=$root port=$port bundle=$bundle; \
-  in_root bash -c 'cd /root/caseaudit && make run'" >"$root.make-run.log" 2>&1 &
+# Job control on: make run gets a process group of its own with SIGINT handled as in a terminal's
+# foreground (a script's background job otherwise starts with SIGINT ignored, which no trap can undo).
+set -m
+in_root bash -c 'cd /root/caseaudit && exec make run' >"$root.make-run.log" 2>&1 &
 run_pid=$!
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/accounts/login/" 2>/dev/null; do
+set +m
+# The home page answers a signed-out visitor with a redirect to sign in; 200 or 302 means it serves.
+until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" 2>/dev/null | grep -qE '^(200|302)$'; do
   if ! kill -0 "$run_pid" 2>/dev/null; then
     tail -30 "$root.make-run.log"
     log "FAILED: make run ended before serving"
