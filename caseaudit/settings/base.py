@@ -232,6 +232,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "caseaudit.web.headers.SecurityHeadersMiddleware",
 )
+# Children's records are never kept by the browser; static assets, answered by WhiteNoise before it, are.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "caseaudit.web.headers.NoStoreMiddleware",
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

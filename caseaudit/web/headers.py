@@ -8,6 +8,7 @@ allow), so a few lines here replace a dependency (docs/decisions/0031).
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 
 class SecurityHeadersMiddleware:
@@ -22,4 +23,22 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class NoStoreMiddleware:
+    """Nothing the application answers stays in the browser: `Cache-Control: no-store` (Django's never_cache).
+
+    The pages and downloads hold children's records, and council laptops are shared: a cached page comes back
+    with the back button or from the disk cache after sign-out. Every response past WhiteNoise gets it, not only
+    signed-in ones, so a new view or download cannot forget it (the few public pages lose nothing). WhiteNoise
+    sits before this middleware and answers static assets itself, so they keep their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
         return response
