@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 
 import pytest
 
@@ -156,3 +158,83 @@ def test_the_figures_counted_together_are_each_right(client, council, finalise, 
     assert "1 plan in your area with an overdue stage" in home(client, council["team_manager"])
     assert "1 plan across the council with an overdue stage" in home(client, council["qa_admin"])
     assert "with an overdue stage" not in home(client, council["social_worker"])
+
+
+def _audit(council, **fields):
+    """An audit of a new child in Team A, in whatever state the fields say."""
+    from caseaudit.audits.models import Audit
+
+    from .factories import ChildFactory
+
+    child = ChildFactory(team=council.team_a)
+    return Audit.objects.create(
+        kind="case_file", child=child, team=child.team, tool_version=standard_tools_ensure()[0].current_version,
+        audit_date=datetime.date(2026, 1, 2), **fields,
+    )  # fmt: skip
+
+
+def _link(page: str, text: str) -> str:
+    found = re.findall(rf'<a class="govuk-link" href="([^"]+)">{re.escape(text)}</a>', page)
+    assert len(found) == 1, f"no single link {text!r}"
+    return html.unescape(found[0])
+
+
+def test_each_audit_link_opens_the_list_it_names(client, council):
+    """Given a moderator with an audit to do, five waiting for moderation, one moderated to share and one
+    shared with them, each line on the home page opens that list of My audits, not the top of the page."""
+    me, other = council["moderator"], council["auditor"]
+    lists = {
+        "to_do": ("1 audit to do", "To do", [_audit(council, status="draft", auditor=me)]),
+        "moderation_queue": (
+            "5 audits waiting for moderation", "Waiting for moderation",
+            [_audit(council, status="submitted", auditor=other, auditor_name="") for _ in range(5)],
+        ),
+        "to_share": (
+            "1 moderated audit ready to share with the worker and their manager", "Moderated, ready to share",
+            [_audit(council, status="finalised", moderator=me, final_grade="good")],
+        ),
+        "to_acknowledge": (
+            "1 audit shared with you to acknowledge", "Shared with you to acknowledge",
+            [_audit(council, status="shared", worker=me, final_grade="good")],
+        ),
+    }  # fmt: skip
+    page = home(client, me)
+    for name, (text, heading, audits) in lists.items():
+        href = _link(page, text)
+        assert href == f"/audits/mine/?list={name}"
+        shown = client.get(href).content.decode()
+        assert f'<h1 class="govuk-heading-l">{heading}</h1>' in shown, name
+        cases = [a.child.case_id for a in audits]
+        others = [a.child.case_id for n, (_, _, more) in lists.items() if n != name for a in more]
+        assert all(case in shown for case in cases), name
+        assert not [case for case in others if case in shown], name
+
+
+def test_the_critical_concern_warning_links_to_the_concern(client, council):
+    me = council["moderator"]
+    critical = {"status": "shared", "moderator": me, "is_critical": True, "overall_grade": "inadequate"}
+    concern = _audit(council, final_grade="inadequate", **critical)
+    page = home(client, me)
+    assert "1 critical safeguarding concern with no action recorded" in page
+    href = _link(page, f"audit of case {concern.child.case_id}")
+    assert href == f"/audits/{concern.pk}/"
+    shown = client.get(href).content.decode()
+    assert concern.child.case_id in shown and "No action has been recorded yet" in shown
+    # Many concerns: the first few are named, each a link to its audit, and the whole list is a link away.
+    more = [_audit(council, final_grade="inadequate", **critical) for _ in range(6)]
+    page = home(client, me)
+    named = [a for a in [concern, *more] if f'href="/audits/{a.pk}/">audit of case {a.child.case_id}</a>' in page]
+    assert len(named) == 5
+    href = _link(page, "see all 7")
+    assert href == "/audits/mine/?list=critical"
+    shown = client.get(href).content.decode()
+    assert all(a.child.case_id in shown for a in [concern, *more])
+
+
+def test_taking_an_audit_for_moderation_says_why(client, council):
+    audit = _audit(council, status="submitted", auditor=council["auditor"], overall_grade="good")
+    client.force_login(council["moderator"])
+    page = client.get(f"/audits/{audit.pk}/moderate").content.decode()
+    assert "Take for moderation" in page
+    assert "Only one moderator works on an audit at a time" in page
+    assert "two moderators cannot change the same audit" in page

@@ -23,6 +23,15 @@ def _latest_report(person):
         return None
 
 
+# The critical concerns the home page names, each a link to its audit (as My audits does); the rest are a link away.
+CRITICAL_NAMED = 5
+
+
+def _critical_concerns(concerns, count: int) -> list:
+    """The first few critical concerns, to link to each: read only when there are any (they are rare)."""
+    return list(concerns[:CRITICAL_NAMED]) if count else []
+
+
 def home(request):
     """What needs doing today for this person, by what they do: one page for every role."""
     person = request.user
@@ -30,8 +39,9 @@ def home(request):
     qa_admin = person.has_role(Role.QA_ADMIN)
     summary = home_summary(person, today)
     # Every "how many" on the page in one query (decision 0077).
+    audit_lists = my_audit_count_lists(person, today)
     found = counts_by_group(
-        audits=my_audit_count_lists(person, today),
+        audits=audit_lists,
         children=children_count_lists(person),
         improvement=improvement_count_lists(person, today),
         recommendations=recommendations_owned(person, today),
@@ -44,6 +54,7 @@ def home(request):
             "summary": summary,
             "allocated_to_me": found["children"].get("allocated_to_me"),
             "audits": my_audit_counts(found["audits"]),
+            "critical": _critical_concerns(audit_lists["critical"], found["audits"]["critical"]),
             "improvement": my_improvement_work(person, today, covering=bool(summary["covering"])),
             "overdue_plans": found["improvement"].get("overdue_plans", 0),
             "qa": found["qa"] if qa_admin else None,
