@@ -142,3 +142,99 @@ def test_concurrent_writers_never_take_the_same_place_in_the_chain():
     report = verify_chain(TrailEntry.objects.order_by("sequence"))
     assert report.ok, report.message
     assert report.checked == TrailEntry.objects.count()
+
+
+# Records without their creation entry: what a save whose history failed, or a row inserted
+# straight into the database, leaves behind.
+
+
+def test_verify_names_records_that_have_no_creation_entry_and_exits_non_zero(db):
+    from auditlog.context import disable_auditlog
+    from django.core.management import execute_from_command_line
+
+    team = TeamFactory()
+    recorded = ChildFactory(team=team)
+    with disable_auditlog():  # saved, history lost: what issue 43 saw under load
+        lost = [ChildFactory(team=team) for _ in range(3)]
+    with pytest.raises(CommandError) as refused:
+        verify()
+    message = str(refused.value)
+    assert message.startswith("UNRECORDED: 3 of ")
+    assert f"organisation.Child {lost[0].pk}-{lost[2].pk}" in message
+    assert str(recorded.pk) not in message.split("organisation.Child", 1)[1]
+    # From the command line, the same report ends the command with a non-zero status.
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["caseaudit", "verify_audit_trail"])
+    assert exited.value.code == 1
+
+
+def test_verify_names_a_row_inserted_straight_into_the_database(db):
+    child = ChildFactory()
+    raw_execute(
+        "INSERT INTO organisation_child (case_id, name, date_of_birth, legal_status, team_id, opened_on) "
+        "SELECT 'INSERTED-1', 'Nobody', date_of_birth, legal_status, team_id, opened_on FROM organisation_child "
+        "WHERE id = %s",
+        [child.pk],
+    )
+    inserted = Child.objects.get(case_id="INSERTED-1")
+    with pytest.raises(CommandError, match=rf"UNRECORDED: 1 of .*\n  organisation.Child {inserted.pk}$"):
+        verify()
+
+
+def test_verify_reports_a_broken_chain_and_unrecorded_records_together(history):
+    from auditlog.context import disable_auditlog
+
+    with disable_auditlog():
+        lost = ChildFactory()
+    raw_execute("UPDATE trail_trailentry SET object_repr = %s WHERE id = %s", ["Someone else", history[1].pk])
+    with pytest.raises(CommandError) as refused:
+        verify()
+    assert f"Entry #{history[1].sequence} was altered" in str(refused.value)
+    assert f"organisation.Child {lost.pk}" in str(refused.value)
+
+
+def test_records_written_in_bulk_on_purpose_are_accounted_for(council):
+    """Judgements come with their audit, a case import's children with its run, the shipped
+    profiles and retention periods with their migrations: none needs an entry of its own."""
+    from caseaudit.audits.services.lifecycle import audit_open
+    from caseaudit.audits.services.tools import standard_tools_ensure
+    from caseaudit.imports.profiles import ensure_builtin_profiles
+    from caseaudit.imports.services.runs import run_import
+
+    from .imports.files import LCS_HEADINGS, csv_bytes, lcs_row
+
+    tool, _ = standard_tools_ensure()
+    audit = audit_open(
+        child=council.children["own"], auditor=council["auditor"], tool_version=tool.current_version, due_on=None
+    )
+    ensure_builtin_profiles()
+    data = csv_bytes(LCS_HEADINGS, [lcs_row("IMPORTED-1"), lcs_row("IMPORTED-2")])
+    assert run_import("cases", data, filename="x.csv", actor=council["qa_admin"], commit=True).committed
+    assert audit.judgements.exists() and Child.objects.filter(case_id__startswith="IMPORTED-").count() == 2
+    out = verify()
+    assert "OK: all " in out and "records of audited models have their creation entry" in out
+
+
+def test_a_part_is_reported_when_its_parent_has_no_creation_entry_either(council):
+    from auditlog.context import disable_auditlog
+
+    from caseaudit.audits.models import Audit, SectionJudgement
+    from caseaudit.audits.services.lifecycle import audit_open
+    from caseaudit.audits.services.tools import standard_tools_ensure
+
+    version = standard_tools_ensure()[0].current_version
+    with disable_auditlog():
+        audit = audit_open(child=council.children["own"], auditor=council["auditor"], tool_version=version, due_on=None)
+    judgements = list(SectionJudgement.objects.filter(audit=audit).order_by("pk").values_list("pk", flat=True))
+    with pytest.raises(CommandError) as refused:
+        verify()
+    assert f"audits.Audit {audit.pk}" in str(refused.value)
+    assert f"audits.SectionJudgement {judgements[0]}-{judgements[-1]}" in str(refused.value)
+    assert Audit.objects.count() == 1
+
+
+def test_primary_keys_are_listed_as_ranges():
+    from caseaudit.trail.coverage import pk_ranges
+
+    assert pk_ranges([1, 2, 3, 7, 9, 10]) == "1-3, 7, 9-10"
+    assert pk_ranges([5]) == "5" and pk_ranges([]) == ""

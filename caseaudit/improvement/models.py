@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 PERSON = settings.AUTH_USER_MODEL
@@ -42,7 +42,11 @@ class Timescales(models.Model):
 
     @classmethod
     def current(cls) -> Timescales:
-        return cls.objects.order_by("pk").first() or cls.objects.create()
+        current = cls.objects.order_by("pk").first()
+        if current is None:
+            with transaction.atomic():  # the defaults and their history entry, or neither
+                current = cls.objects.create()
+        return current
 
 
 class ResponsibleRole(models.TextChoices):

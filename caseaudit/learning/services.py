@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from caseaudit.organisation.models import Person
 
-from .models import FOLLOW_UP_STATUSES, FollowUp, Recommendation
+from .models import FOLLOW_UP_STATUSES, FollowUp, LearningEntry, Recommendation, RecommendationSource
 
 
 class LearningRuleError(Exception):
@@ -20,6 +20,55 @@ class LearningRuleError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+@transaction.atomic
+def learning_entry_record(
+    *,
+    by: Person,
+    kind: str,
+    title: str,
+    happened_on: datetime.date,
+    summary: str,
+    themes: list[str],
+    audience: str = "",
+    link: str = "",
+    attachment=None,
+    prompted_by: str = "",
+) -> LearningEntry:
+    """One transaction with its change-history entry: a failed history write keeps no entry."""
+    return LearningEntry.objects.create(
+        kind=kind,
+        title=title,
+        happened_on=happened_on,
+        audience=audience,
+        summary=summary,
+        link=link,
+        attachment=attachment or "",
+        themes=themes,
+        prompted_by=prompted_by,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def recommendation_source_create(*, kind: str, title: str, reported_on: datetime.date) -> RecommendationSource:
+    return RecommendationSource.objects.create(kind=kind, title=title, reported_on=reported_on)
+
+
+@transaction.atomic
+def recommendation_add(
+    *,
+    source: RecommendationSource,
+    text: str,
+    agreed_action: str,
+    owner: Person,
+    raised_on: datetime.date,
+    due_on: datetime.date,
+) -> Recommendation:
+    return Recommendation.objects.create(
+        source=source, text=text, agreed_action=agreed_action, owner=owner, raised_on=raised_on, due_on=due_on
+    )
 
 
 def follow_up_record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -44,14 +44,16 @@ class PersonManager(BaseUserManager["Person"]):
     def create_user(self, email: str, password: str | None = None, **fields) -> Person:
         person = self.model(email=self.normalize_email(email).lower(), **fields)
         person.set_password(password)
-        person.save(using=self._db)
+        with transaction.atomic(using=self._db):  # the person and their history entry, or neither
+            person.save(using=self._db)
         return person
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> Person:
         """`createsuperuser` makes a QA administrator: there is no role above the roles."""
         fields.setdefault("full_name", email.split("@")[0])
-        person = self.create_user(email, password, **fields)
-        PersonRole.objects.create(person=person, role=Role.QA_ADMIN)
+        with transaction.atomic(using=self._db):
+            person = self.create_user(email, password, **fields)
+            PersonRole.objects.create(person=person, role=Role.QA_ADMIN)
         return person
 
     def get_by_natural_key(self, username: str | None) -> Person:

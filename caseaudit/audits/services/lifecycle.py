@@ -63,6 +63,7 @@ def may_audit(auditor: Person, child: Child, today: datetime.date | None = None)
     return True
 
 
+@transaction.atomic
 def audit_open(
     *,
     child: Child,
@@ -323,6 +324,7 @@ def critical_action_record(*, audit_id: int, by: Person, action: str) -> Audit:
     return audit
 
 
+@transaction.atomic
 def activity_record(
     *, audit: Audit, by: Person, kind: str, happened_on: datetime.date, notes: str = "", family_words: str = ""
 ) -> Activity:

@@ -60,6 +60,7 @@ def programme_create(
     return programme
 
 
+@transaction.atomic
 def themed_programme_create(
     *,
     title: str,
@@ -153,6 +154,7 @@ def sample_propose(
     return entries
 
 
+@transaction.atomic
 def sample_add(*, programme: Programme, case_id: str, today: datetime.date | None = None) -> SampleEntry:
     today = today or timezone.localdate()
     child = Child.objects.filter(case_id__iexact=case_id.strip()).select_related("team__service_area").first()
@@ -174,6 +176,7 @@ def sample_add(*, programme: Programme, case_id: str, today: datetime.date | Non
     )
 
 
+@transaction.atomic
 def sample_assign(*, entry: SampleEntry, auditor: Person) -> None:
     if not auditor.has_role(Role.AUDITOR):
         raise AuditRuleError(f"{auditor} is not an auditor", field="auditor")

@@ -77,15 +77,17 @@ def start(*, kind: str, upload, actor, profile: MappingProfile | None = None, op
     data = upload.read()
     suffix = Path(upload.name).suffix.lower()[:8]
     stored = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", ContentFile(data))
-    run = ImportRun.objects.create(
-        kind=kind,
-        filename=Path(upload.name).name[:255],
-        stored_file=stored,
-        sha256=hashlib.sha256(data).hexdigest(),
-        profile=profile,
-        open_plans=open_plans,
-        created_by=actor,
-    )
+    # The run and its history entry in one transaction; not the check, which may take minutes.
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            kind=kind,
+            filename=Path(upload.name).name[:255],
+            stored_file=stored,
+            sha256=hashlib.sha256(data).hexdigest(),
+            profile=profile,
+            open_plans=open_plans,
+            created_by=actor,
+        )
     _schedule(_check, run.pk)
     return run
 
@@ -158,7 +160,8 @@ def _finish(run: ImportRun, status: str, problem: str = "") -> None:
     if status in (RunStatus.REJECTED, RunStatus.CANCELLED, RunStatus.COMMITTED) and run.stored_file:
         default_storage.delete(run.stored_file)
         run.stored_file = ""
-    run.save()
+    with transaction.atomic():
+        run.save()
 
 
 @transaction.atomic

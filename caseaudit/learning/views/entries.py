@@ -6,6 +6,7 @@ from django.urls import reverse
 from ..access import require_learning_editor
 from ..forms import LearningEntryForm
 from ..models import LearningEntry, LearningKind
+from ..services import learning_entry_record
 
 
 def index(request):
@@ -48,17 +49,17 @@ def new(request):
     form = LearningEntryForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        entry = LearningEntry.objects.create(
+        entry = learning_entry_record(
+            by=request.user,
             kind=data["kind"],
             title=data["title"],
             happened_on=data["happened_on"],
             audience=data["audience"],
             summary=data["summary"],
             link=data["link"],
-            attachment=data["attachment"] or "",
+            attachment=data["attachment"],
             themes=form.themes(),
             prompted_by=data["prompted_by"],
-            created_by=request.user,
         )
         messages.success(request, "Learning recorded")
         return redirect("learning:show", pk=entry.pk)

@@ -15,7 +15,7 @@ from ..access import (
 from ..forms import FollowUpForm, RecommendationForm, SourceForm
 from ..models import Recommendation, RecommendationSource
 from ..selectors import recommendations_for_list, source_results, sources_with_results
-from ..services import LearningRuleError, follow_up_record
+from ..services import LearningRuleError, follow_up_record, recommendation_add, recommendation_source_create
 
 
 def _visible(person):
@@ -102,7 +102,7 @@ def source_new(request):
     require_learning_editor(request.user)
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        source = RecommendationSource.objects.create(**form.cleaned_data)
+        source = recommendation_source_create(**form.cleaned_data)
         return redirect("learning:source_show", pk=source.pk)
     return render(
         request,
@@ -121,7 +121,7 @@ def recommendation_new(request, pk: int):
     source = get_object_or_404(RecommendationSource, pk=pk)
     form = RecommendationForm(request.POST or None, initial={"raised_on": source.reported_on})
     if request.method == "POST" and form.is_valid():
-        Recommendation.objects.create(source=source, **form.cleaned_data)
+        recommendation_add(source=source, **form.cleaned_data)
         messages.success(request, "Recommendation added")
         return redirect("learning:source_show", pk=source.pk)
     return render(
