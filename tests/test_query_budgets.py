@@ -46,6 +46,7 @@ GROWS = {
     "audits:reassign": "open audits",
     "improvement:dashboard": "plans, stages, actions (paginated: 50 plans a page; the count is one query)",
     "reporting:index": "audits, plans, learning in the period (aggregated)",
+    "reporting:definitions": "nothing (static: how the figures are counted)",
     "learning:index": "learning entries",
     "learning:new": "nothing",
     "learning:show": "linked audits",

@@ -90,6 +90,7 @@ PAGES = {
     "audits:reassign": {"public": False, "roles": QA_ONLY},
     "improvement:dashboard": {"public": False},
     "reporting:index": {"public": False, "roles": READERS},
+    "reporting:definitions": {"public": True},
     "learning:index": {"public": False},
     "learning:new": {"public": False, "roles": QA_ONLY},
     "learning:show": {"public": False, "objects": "entries_learning", "allowed": "everyone"},

@@ -64,6 +64,10 @@ def _svg(fig, chart_id: str, title: str, description: str) -> str:
     return re.sub(r'\s(width|height)="[^"]*pt"', "", svg, count=2)
 
 
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}%"
+
+
 def grade_distribution(current: dict, current_label: str, other: dict | None, other_label: str) -> str:
     series = [(current_label, current)] + ([(other_label, other)] if other else [])
     fig, ax = _figure((7.5, 3.6))
@@ -72,7 +76,7 @@ def grade_distribution(current: dict, current_label: str, other: dict | None, ot
         xs = [i + n * width for i in range(len(GRADES))]
         bars = ax.bar(
             xs,
-            [values[g] for g in GRADES],
+            [values[g] or 0 for g in GRADES],
             width,
             label=label,
             color=SERIES_COLOURS[n],
@@ -80,13 +84,15 @@ def grade_distribution(current: dict, current_label: str, other: dict | None, ot
             edgecolor="#0b0c0c",
             linewidth=0.5,
         )
-        ax.bar_label(bars, labels=[f"{values[g]:g}%" for g in GRADES], padding=2, fontsize=9)
+        ax.bar_label(bars, labels=[_rate(values[g]) for g in GRADES], padding=2, fontsize=9)
     ax.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(GRADES))], GRADES)
     ax.set_ylabel("% of case file audits")
     ax.set_ylim(0, max(100, 0))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, loc="upper right")
-    described = "; ".join(f"{g}: {current[g]:g}%" + (f" against {other[g]:g}%" if other else "") for g in GRADES)
+    described = "; ".join(
+        f"{g}: {_rate(current[g])}" + (f" against {_rate(other[g])}" if other else "") for g in GRADES
+    )
     return _svg(fig, "chart-grades", "Overall grades", f"Percentage of case file audits by final grade. {described}.")
 
 
@@ -129,24 +135,64 @@ def practice_areas(sections: dict[str, dict[str, int]]) -> str:
 
 
 def trend(rows: list[dict]) -> str:
+    """Monthly rates. A month with too few audits to read a rate from (`small_base`) is not joined into the
+    lines: its points are drawn hollow and grey, labelled with the number of audits, and the description
+    says so (a month of 2 audits at 100% is not a spike in practice). A month with none has no point."""
     labels = [r["label"] for r in rows]
     fig, ax = _figure((7.5, 3.2))
-    good = [r["good_or_better"] for r in rows]
-    bad = [r["inadequate"] for r in rows]
-    ax.plot(labels, good, marker="o", color="#1d70b8", label="Good or better")
-    ax.plot(labels, bad, marker="s", linestyle="--", color="#d4351c", label="Inadequate")
-    for x, (g, b) in enumerate(zip(good, bad, strict=True)):
-        ax.annotate(f"{g:g}", (x, g), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
-        ax.annotate(f"{b:g}", (x, b), textcoords="offset points", xytext=(0, -12), ha="center", fontsize=7)
+    nan = float("nan")
+    series = [
+        ("good_or_better", "Good or better", "o", "-", "#1d70b8", 6),
+        ("inadequate", "Inadequate", "s", "--", "#d4351c", -12),
+    ]
+    small = [bool(r.get("small_base")) for r in rows]
+    for key, label, marker, style, colour, offset in series:
+        values = [nan if r[key] is None else r[key] for r in rows]
+        ax.plot(
+            labels,
+            [nan if is_small else v for v, is_small in zip(values, small, strict=True)],
+            marker=marker,
+            linestyle=style,
+            color=colour,
+            label=label,
+        )
+        if any(small):
+            ax.plot(
+                labels,
+                [v if is_small else nan for v, is_small in zip(values, small, strict=True)],
+                marker=marker,
+                linestyle="none",
+                markerfacecolor="none",
+                color="#505a5f",
+            )
+        for x, (value, is_small) in enumerate(zip(values, small, strict=True)):
+            if value == value:  # not NaN
+                text = f"{value:g}" + ("*" if is_small else "")
+                ax.annotate(text, (x, value), textcoords="offset points", xytext=(0, offset), ha="center", fontsize=7)
     ax.set_ylim(0, 100)
     ax.set_ylabel("% of case file audits")
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False)
-    described = "; ".join(
-        f"{r['label']}: {r['good_or_better']:g}% Good or better, {r['inadequate']:g}% Inadequate" for r in rows
-    )
+    if any(small):
+        ax.annotate(
+            "* hollow grey points: too few audits that month to read a rate from",
+            (0, -0.36),
+            xycoords="axes fraction",
+            fontsize=7,
+            color="#505a5f",
+        )
+    described = "; ".join(_trend_month(r) for r in rows)
     return _svg(fig, "chart-trend", "Trend by month", f"Monthly percentages of case file audits. {described}.")
+
+
+def _trend_month(row: dict) -> str:
+    if not row["total"]:
+        return f"{row['label']}: no audits"
+    text = f"{row['label']}: {_rate(row['good_or_better'])} Good or better, {_rate(row['inadequate'])} Inadequate"
+    if row.get("small_base"):
+        text += f" (only {row['total']} audit{'s' if row['total'] != 1 else ''}: too few to read a rate from)"
+    return text
 
 
 CHART_CACHE_SECONDS = 24 * 3600

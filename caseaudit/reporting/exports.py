@@ -11,9 +11,18 @@ from caseaudit.web.exports import csv_response, xlsx_response
 GRADES = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
 
 
+TOO_FEW_TO_COMPARE = "Too few audits to compare"
+TOO_FEW_FOR_A_RATE = "Too few to read a rate from"
+
+
 def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """The report's tables, as the page, PDF, Excel and CSV show them. A rate with no base is None (an empty
+    cell); a rate or change on too few cases says so in the row's note."""
     audits = report["audits"]
     summary = [
+        ["Period", report["period"]["label"]],
+        ["Figures as at", report.get("as_at") or report["period"]["to"]],
+        ["Small-number threshold (audits)", report.get("small_numbers", {}).get("threshold")],
         ["Case file audits", audits["total"]],
         ["New audits", audits["new"]],
         ["Re-audits", audits["re_audits"]],
@@ -41,15 +50,22 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
             c["total"],
             *[c["percent"][k] for k in (*GRADES, "good_or_better")],
             *[c["change_points"][k] for k in (*GRADES, "good_or_better")],
+            "" if c.get("comparable", True) else TOO_FEW_TO_COMPARE,
         ]
         for c in report["comparisons"].values()
     ]
-    stages = [[name, s["on_time"], s["of"], s["percent"]] for name, s in report["improvement"]["stages"].items()]
+    stages = [
+        [name, s["on_time"], s["of"], s["percent"], s.get("not_yet_due", 0), _small_note(s.get("small_base"))]
+        for name, s in report["improvement"]["stages"].items()
+    ]
     managers = [
         [m["manager"], m["on_time"], m["of"], m["percent"]]
         for m in report["improvement"]["service_manager_reviews_by_manager"]
     ]
-    trend = [[t["month"], t["total"], t["good_or_better"], t["inadequate"]] for t in report["trend"]]
+    trend = [
+        [t["month"], t["total"], t["good_or_better"], t["inadequate"], _small_note(t.get("small_base"))]
+        for t in report["trend"]
+    ]
     learning = [[e["date"], e["kind"], e["title"]] for e in report.get("learning", {}).get("entries", [])]
     follow_up_labels = ["Fully implemented", "Substantially implemented", "Partially implemented", "Not implemented"]
     recommendations = [
@@ -71,15 +87,20 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
                 "% Good or better",
                 *[f"Change in {g} (points)" for g in GRADES],
                 "Change in Good or better (points)",
+                "Note",
             ],
             comparisons,
         ),
-        ("Timeliness", ["Stage", "On time", "Of", "%"], stages),
+        ("Timeliness", ["Stage", "On time", "Of those due", "%", "Not yet due", "Note"], stages),
         ("Reviews by manager", ["Service manager", "On time", "Of", "%"], managers),
-        ("Trend", ["Month", "Audits", "% Good or better", "% Inadequate"], trend),
+        ("Trend", ["Month", "Audits", "% Good or better", "% Inadequate", "Note"], trend),
         ("Learning", ["Date", "Type", "Learning"], learning),
         ("Recommendations", ["Report", *follow_up_labels, "Not started"], recommendations),
     ]
+
+
+def _small_note(small: bool | None) -> str:
+    return TOO_FEW_FOR_A_RATE if small else ""
 
 
 def _name(report: dict) -> str:

@@ -10,8 +10,15 @@ Definitions (a successor will be asked about these in front of Ofsted):
   audits (new and re-audits); themed audits' activity is not included.
 - `repeat_inadequate` is a re-audit graded Inadequate whose earlier audit was
   also Inadequate; its percentage is of all audits in the period.
-- Percentages have one decimal place, rounded half up; 0 when there is nothing
-  to divide by.
+- Percentages have one decimal place, rounded half up. A rate with no cases is
+  no rate: None (shown "–", `null` in JSON, an empty cell in Excel and CSV).
+- A period still running is counted as at a date (`as_at`: today, or when a
+  snapshot was frozen): a response stage counts for timeliness once it is due
+  by that date or done, the rest are "not yet due"; remedial actions are open
+  and overdue at that date.
+- A rate on fewer cases than the small-number threshold (settings
+  CASEAUDIT_SMALL_NUMBER_THRESHOLD, 10 by default) is shown with a caution, and
+  a comparison with such a base is not drawn (`comparable` false).
 """
 
 from __future__ import annotations
@@ -34,9 +41,9 @@ GRADE_ORDER = [Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.
 CASE_FILE_KINDS = tallies.CASE_FILE_KINDS
 
 
-def percent(part: int, whole: int) -> float:
+def percent(part: int, whole: int) -> float | None:
     if not whole:
-        return 0.0
+        return None
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return float(value)
 
@@ -130,7 +137,19 @@ def _grades(tally: Counter) -> dict[str, int]:
     return {GRADE_NAMES[g]: sum(tally[f"audits:{kind}:{g}"] for kind in CASE_FILE_KINDS) for g in GRADE_ORDER}
 
 
-def grade_percents(grades: dict[str, int], total: int) -> dict[str, float]:
+def small_number_threshold() -> int:
+    """Below this many cases a rate carries a caution and is not compared (the council's setting)."""
+    from django.conf import settings
+
+    return settings.CASEAUDIT_SMALL_NUMBER_THRESHOLD
+
+
+def is_small(base: int) -> bool:
+    """A base of cases too small to read a rate from: some, but fewer than the threshold. (None is no rate.)"""
+    return 0 < base < small_number_threshold()
+
+
+def grade_percents(grades: dict[str, int], total: int) -> dict[str, float | None]:
     percents = {name: percent(count, total) for name, count in grades.items()}
     percents["good_or_better"] = percent(grades["Outstanding"] + grades["Good"], total)
     percents["good_or_requires_improvement"] = percent(grades["Good"] + grades["Requires Improvement"], total)
@@ -178,52 +197,70 @@ def timeliness_kinds() -> list:
     return [StageKind.MEETING, StageKind.SM_REVIEW, StageKind.CASELOAD_REVIEW, StageKind.REAUDIT]
 
 
+# The rows of "Reviews by manager" for counted reviews nobody is recorded as having done, so that the
+# table adds up to the stage's total.
+NOT_YET_RECORDED = "Not yet recorded"
+REVIEWER_NOT_RECORDED = "Done, reviewer not recorded"
+
+
 def _reviews_by_manager(rows: list[dict]) -> list[dict]:
-    """Service manager reviews per manager's name, in the database's order of names (its collation)."""
-    by_person = {row["completed_by"]: row for row in rows}
+    """Counted service manager reviews per manager's name, in the database's order of names (its collation),
+    then those with no manager recorded: the rows add up to the stage's figures."""
+    by_person = {row["completed_by"]: row for row in rows if row["completed_by"] is not None}
     names = Person.objects.filter(pk__in=by_person).order_by("full_name").values_list("pk", "full_name")
     by_name: dict[str, Counter] = {}
     for pk, name in names:
         by_name.setdefault(name, Counter()).update(
             of=by_person[pk]["reviews"], on_time=by_person[pk]["reviews_on_time"]
         )
+    unowned = [row for row in rows if row["completed_by"] is None]
+    done = sum(row["reviews_done"] for row in unowned)
+    waiting = sum(row["reviews"] for row in unowned) - done
+    if done:
+        by_name[REVIEWER_NOT_RECORDED] = Counter(of=done, on_time=sum(row["reviews_on_time"] for row in unowned))
+    if waiting:
+        by_name[NOT_YET_RECORDED] = Counter(of=waiting, on_time=0)
     return [
         {"manager": name, "on_time": n["on_time"], "of": n["of"], "percent": percent(n["on_time"], n["of"])}
         for name, n in by_name.items()
     ]
 
 
-def improvement_figures(scope: Scope) -> dict:
+def improvement_figures(scope: Scope, as_at: datetime.date | None = None) -> dict:
     """Timeliness of each response stage for plans opened in the period, and actions open at its end.
 
-    A stage counts once its deadline has passed by the period's end or it is done;
-    it is on time when it was done on or before its stored deadline.
+    Counted as at `as_at` (the period's end when it has ended; today while it runs): a stage counts once
+    its deadline has passed by then or it is done, and is on time when it was done on or before its
+    stored deadline; the others are "not yet due". Actions are open (and overdue) at `as_at`.
     """
     from caseaudit.improvement.models import ImprovementPlan, RemedialAction, Stage, StageKind
 
+    as_at = as_at or scope.end
     plans = ImprovementPlan.objects.filter(opened_on__gte=scope.start, opened_on__lte=scope.end)
     if scope.service_area_id:
         plans = plans.filter(team__service_area_id=scope.service_area_id)
     if scope.team_id:
         plans = plans.filter(team_id=scope.team_id)
-    due = Q(due_on__lte=scope.end) | Q(completed_on__isnull=False)
+    due = Q(due_on__lte=as_at) | Q(completed_on__isnull=False)
     on_time = Q(completed_on__isnull=False, completed_on__lte=F("due_on"))
-    reviewed = Q(kind=StageKind.SM_REVIEW, completed_by__isnull=False)
+    reviewed = Q(kind=StageKind.SM_REVIEW) & due
     kinds = timeliness_kinds()
     # One grouped query for the stages' timeliness and the service managers' reviews, counted off the
     # index stage_timeliness: the counts name `plan` (never null) so that no column outside it is read.
     rows = list(
         Stage.objects.filter(plan__in=plans, kind__in=kinds)
-        .filter(due | reviewed)
         .values("kind", "completed_by")
         .annotate(
             counted=Count("plan", filter=due),
             on_time=Count("plan", filter=due & on_time),
+            not_yet_due=Count("plan", filter=~due),
             reviews=Count("plan", filter=reviewed),
+            reviews_done=Count("plan", filter=reviewed & Q(completed_on__isnull=False)),
             reviews_on_time=Count("plan", filter=reviewed & on_time),
         )
         .order_by()
     )
+    threshold = small_number_threshold()
     stages = {}
     for kind in kinds:
         counted = sum(row["counted"] for row in rows if row["kind"] == kind)
@@ -232,18 +269,20 @@ def improvement_figures(scope: Scope) -> dict:
             "on_time": on_time_count,
             "of": counted,
             "percent": percent(on_time_count, counted),
+            "not_yet_due": sum(row["not_yet_due"] for row in rows if row["kind"] == kind),
+            "small_base": 0 < counted < threshold,
         }
     by_manager = _reviews_by_manager([row for row in rows if row["reviews"]])
-    open_at_end = Q(created_on__lte=scope.end) & (Q(completed_on__isnull=True) | Q(completed_on__gt=scope.end))
-    # Actions open at the period's end, whenever their plan opened.
+    open_then = Q(created_on__lte=as_at) & (Q(completed_on__isnull=True) | Q(completed_on__gt=as_at))
+    # Actions open at the as-at date, whenever their plan opened.
     actions = RemedialAction.objects.all()
     # Filter by plan only for an area or team: for the whole council the join is wasted work.
     if scope.service_area_id:
         actions = actions.filter(plan__team__service_area_id=scope.service_area_id)
     if scope.team_id:
         actions = actions.filter(plan__team_id=scope.team_id)
-    open_actions = actions.filter(open_at_end).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=scope.end))
+    open_actions = actions.filter(open_then).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=as_at))
     )
     return {
         "plans_opened": plans.count(),

@@ -12,7 +12,7 @@ from caseaudit.organisation.models import Person, ServiceArea, Team
 from caseaudit.web.background import after_commit_in_thread
 
 from .models import Report, ReportStatus
-from .periods import Period, custom
+from .periods import Period
 from .report import build_report, in_report_order
 from .summary import draft_summary
 
@@ -40,9 +40,8 @@ def report_draft(*, period: Period, service_area: ServiceArea | None, team: Team
 
 def report_figures(report: Report) -> dict:
     """The figures as they are now, labelled with the report's own period name (a quarter, not two dates)."""
-    figures = build_report(custom(report.start, report.end), service_area=report.service_area, team=report.team)
-    figures["period"]["label"] = report.title.removeprefix(TITLE_PREFIX)
-    return figures
+    period = Period(report.start, report.end, report.title.removeprefix(TITLE_PREFIX))
+    return build_report(period, service_area=report.service_area, team=report.team)
 
 
 def report_publish(*, report: Report, by: Person) -> None:

@@ -7,8 +7,8 @@ def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def _pct(value: float) -> str:
-    return f"{value:g}%"
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}%"
 
 
 def _change(points: float) -> str:
@@ -18,10 +18,34 @@ def _change(points: float) -> str:
     return f"{'up' if points > 0 else 'down'} {abs(points):g} {unit}"
 
 
+def _as_at(report: dict) -> str | None:
+    """ "7 December 2026" while the period runs; None once it has ended (and for snapshots made before as-at)."""
+    if not report["period"].get("running"):
+        return None
+    import datetime
+
+    day = datetime.date.fromisoformat(report["as_at"])
+    return f"{day.day} {day:%B %Y}"
+
+
+def _comparison(name: str, compared: dict, report: dict) -> str:
+    if compared.get("comparable", True):
+        return ""
+    return (
+        f"There were too few audits to compare with the {name} ({report['audits']['total']} in this period, "
+        f"{compared['total']} then; a change is drawn from {report['small_numbers']['threshold']} or more in each)."
+    )
+
+
 def draft_summary(report: dict) -> str:
     audits, percent = report["audits"], report["percent"]
     where = f" in {report['team'] or report['service_area']}" if (report["team"] or report["service_area"]) else ""
+    as_at = _as_at(report)
     paragraphs = []
+    if as_at:
+        paragraphs.append(
+            f"This period has not ended: the figures are as at {as_at}, and work not yet due is not counted as late."
+        )
     if not audits["total"]:
         paragraphs.append(f"No case file audits were completed{where} in {report['period']['label']}.")
     else:
@@ -35,6 +59,12 @@ def draft_summary(report: dict) -> str:
             f"{_pct(percent['good_or_better'])} were Good or better; {_pct(percent['Requires Improvement'])} Required "
             f"Improvement. {_pct(percent['good_or_requires_improvement'])} were Good or Requires Improvement."
         )
+        small = report.get("small_numbers", {})
+        if small.get("small_base"):
+            paragraphs.append(
+                f"With only {_n(audits['total'], 'audit')}, these percentages can change a great deal with one "
+                "more audit: read them as counts."
+            )
         inadequate = report["inadequate"]
         sentence = f"{_n(inadequate['count'], 'file')} ({_pct(inadequate['percent'])}) {'was' if inadequate['count'] == 1 else 'were'} judged Inadequate"
         if inadequate["critical"]:
@@ -50,12 +80,14 @@ def draft_summary(report: dict) -> str:
     last_year = report["comparisons"].get("last_financial_year")
     if audits["total"] and previous and previous["total"]:
         paragraphs.append(
-            f"Compared with the previous period, Good or better is {_change(previous['change_points']['good_or_better'])} "
+            _comparison("previous period", previous, report)
+            or f"Compared with the previous period, Good or better is {_change(previous['change_points']['good_or_better'])} "
             f"and Inadequate is {_change(previous['change_points']['Inadequate'])}."
         )
     if audits["total"] and last_year and last_year["total"]:
         paragraphs.append(
-            f"Against the last financial year-end, Good is {_change(last_year['change_points']['Good'])} and "
+            _comparison("last financial year-end", last_year, report)
+            or f"Against the last financial year-end, Good is {_change(last_year['change_points']['Good'])} and "
             f"Requires Improvement is {_change(last_year['change_points']['Requires Improvement'])}."
         )
     moderation = report["moderation"]
@@ -65,11 +97,21 @@ def draft_summary(report: dict) -> str:
             f"({_pct(moderation['change_rate'])})."
         )
     review = report["improvement"]["stages"].get("Service manager review")
-    if review and review["of"]:
+    if review and (review["of"] or review.get("not_yet_due")):
+        actions = report["improvement"]["actions"]
+        when = f"on {as_at}" if as_at else "at the end of the period"
+        if review["of"]:
+            sentence = (
+                f"For files graded Inadequate, {review['on_time']} of {review['of']} service manager reviews "
+                f"({_pct(review['percent'])}) were completed within timescale"
+            )
+        else:
+            sentence = "For files graded Inadequate, no service manager review was due yet"
+        if review.get("not_yet_due"):
+            sentence += f" ({review['not_yet_due']} not yet due)"
         paragraphs.append(
-            f"For files graded Inadequate, {review['on_time']} of {review['of']} service manager reviews "
-            f"({_pct(review['percent'])}) were completed within timescale; {report['improvement']['actions']['open']} "
-            f"remedial actions were open at the end of the period, {report['improvement']['actions']['overdue']} overdue."
+            f"{sentence}; {actions['open']} remedial action{'' if actions['open'] == 1 else 's'} "
+            f"{'was' if actions['open'] == 1 else 'were'} open {when}, {actions['overdue']} overdue."
         )
     learning = report.get("learning", {})
     if learning.get("total"):

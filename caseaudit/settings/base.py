@@ -184,6 +184,9 @@ CASEAUDIT_IMPORT_MAX_INFLATED_BYTES = env_int("CASEAUDIT_IMPORT_MAX_INFLATED_MB"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The web page checks imports in a background thread and shows progress; tests run them inline.
 CASEAUDIT_IMPORT_IN_BACKGROUND = env_bool("CASEAUDIT_IMPORT_IN_BACKGROUND", True)
+# Reports: a rate on fewer cases than this carries a caution ("based on 4 audits") and is not compared
+# with other periods ("too few audits to compare"); the council sets it (docs: reporting definitions).
+CASEAUDIT_SMALL_NUMBER_THRESHOLD = env_int("CASEAUDIT_SMALL_NUMBER_THRESHOLD", 10)
 # A published report's PDF is made straight after publishing, in a thread; tests make it inline.
 CASEAUDIT_PDF_IN_BACKGROUND = env_bool("CASEAUDIT_PDF_IN_BACKGROUND", True)
 

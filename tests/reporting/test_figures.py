@@ -157,7 +157,8 @@ def test_a_service_area_report_counts_only_its_teams(db):
 
 
 def test_percentages_round_half_up_to_one_decimal():
-    assert percent(1, 8) == 12.5 and percent(1, 3) == 33.3 and percent(2, 3) == 66.7 and percent(1, 0) == 0.0
+    assert percent(1, 8) == 12.5 and percent(1, 3) == 33.3 and percent(2, 3) == 66.7
+    assert percent(0, 0) is None  # no rate without a base (issue 42): shown "–", never 0%
     assert percent(1, 16) == 6.3  # 6.25 rounds up, as people expect
 
 
@@ -208,7 +209,7 @@ def test_percentages_always_agree_with_counts_recomputed_independently(team, aud
     for grade in GRADES:
         assert figures["grades"][NAMES[grade]] == counts[grade]
         # Half up, in whole numbers (Python's round() goes to even: 62.5 -> 62, where the report says 6.3).
-        expected = (2000 * counts[grade] + total) // (2 * total) / 10 if total else 0.0
+        expected = (2000 * counts[grade] + total) // (2 * total) / 10 if total else None
         assert figures["percent"][NAMES[grade]] == expected
     if total:
         assert abs(sum(figures["grades"].values()) - total) == 0
@@ -237,10 +238,18 @@ def test_service_manager_reviews_within_ten_working_days_n_of_m(council):
 
     figures = improvement_figures(Scope(D(2026, 1, 1), D(2026, 3, 31)))
     assert figures["plans_opened"] == 5
-    assert figures["stages"]["Service manager review"] == {"on_time": 2, "of": 4, "percent": 50.0}
+    assert figures["stages"]["Service manager review"] == {
+        "on_time": 2,
+        "of": 4,
+        "percent": 50.0,
+        "not_yet_due": 1,
+        "small_base": True,
+    }
+    # The table adds up to the stage: the review due and not done is a row of its own (issue 42).
     assert figures["service_manager_reviews_by_manager"] == [
         {"manager": "Head Of Service", "on_time": 1, "of": 1, "percent": 100.0},
         {"manager": "Service Manager", "on_time": 1, "of": 2, "percent": 50.0},
+        {"manager": "Not yet recorded", "on_time": 0, "of": 1, "percent": 0.0},
     ]
     assert figures["actions"] == {"open": 2, "overdue": 1}
 
@@ -268,15 +277,15 @@ def test_reviews_by_manager_are_per_name_and_only_service_manager_reviews(counci
     Stage.objects.create(
         plan=third, kind="meeting", due_on=D(2026, 2, 5), completed_on=D(2026, 2, 4), completed_by=head
     )
-    # Recorded (in the admin) as done by someone but with no date and not yet due: a review by that
-    # manager, not yet counted for timeliness.
+    # Recorded (in the admin) as done by someone but with no date and not yet due: not yet counted, for
+    # timeliness or in the reviews by manager (which add up to the stage's figures).
     Stage.objects.create(plan=third, kind="sm_review", due_on=D(2026, 4, 20), completed_by=head)
 
     figures = improvement_figures(Scope(D(2026, 1, 1), D(2026, 3, 31)))
-    assert figures["stages"]["Day-three meeting"] == {"on_time": 1, "of": 1, "percent": 100.0}
-    assert figures["stages"]["Service manager review"] == {"on_time": 1, "of": 2, "percent": 50.0}
+    meeting, review = figures["stages"]["Day-three meeting"], figures["stages"]["Service manager review"]
+    assert (meeting["on_time"], meeting["of"], meeting["percent"]) == (1, 1, 100.0)
+    assert (review["on_time"], review["of"], review["percent"], review["not_yet_due"]) == (1, 2, 50.0, 1)
     assert figures["service_manager_reviews_by_manager"] == [
-        {"manager": "Head Of Service", "on_time": 0, "of": 1, "percent": 0.0},
         {"manager": "Service Manager", "on_time": 1, "of": 2, "percent": 50.0},
     ]
 

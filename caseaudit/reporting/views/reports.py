@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,6 +56,22 @@ def learning_links(report: dict) -> list[dict]:
     return links
 
 
+def download_query(kind: str, period, area, team) -> str:
+    """The query of the period and scope the page shows, for its download links: a first visit's form holds
+    no period at all (the links once led to "This field is required"), and the page's scope may be narrower
+    than what was asked (a person's own area)."""
+    data: dict[str, object] = {"kind": kind}
+    if kind == "custom":
+        data |= {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    else:
+        data["day"] = period.start.isoformat()
+    if area is not None:
+        data["service_area"] = area.pk
+    if team is not None:
+        data["team"] = team.pk
+    return urlencode(data)
+
+
 @reads_from_replica
 def index(request):
     """A report for any period, computed from the records as it is asked for."""
@@ -82,9 +99,17 @@ def index(request):
             "tables": exports.report_tables(report),
             "can_publish": can_publish(request.user),
             "learning_links": learning_links(report) if can_publish(request.user) else [],
-            "query": request.GET.urlencode(),
+            "query": download_query(form.cleaned_data.get("kind") or "quarter", period, area, team),
         },
     )
+
+
+@login_not_required
+def definitions(request):
+    """How every figure is counted: public, like the help page (it holds no records, only the rules)."""
+    from django.conf import settings
+
+    return render(request, "reporting/definitions.html", {"threshold": settings.CASEAUDIT_SMALL_NUMBER_THRESHOLD})
 
 
 @require_POST
