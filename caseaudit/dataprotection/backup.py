@@ -125,11 +125,15 @@ def pg_env(settings_dict: dict) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def pg_backup(settings_dict: dict, target: Path) -> None:
+def pg_backup(settings_dict: dict, target: Path, *, snapshot: str = "") -> None:
+    """pg_dump to `target`; with `snapshot` (pg_export_snapshot() of a transaction still open), the dump is
+    exactly what that transaction sees, so a head read in it is the dump's head."""
     if target.exists():
         raise BackupError(f"{target} already exists; choose a new file name.")
     target.parent.mkdir(parents=True, exist_ok=True)
     args, env = pg_env(settings_dict)
+    if snapshot:
+        args.append(f"--snapshot={snapshot}")
     command = [pg_command("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", *args, settings_dict["NAME"]]
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:

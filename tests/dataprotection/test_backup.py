@@ -151,11 +151,51 @@ def test_postgresql_round_trip_with_pg_dump_and_pg_restore(data, tmp_path):
         pytest.skip("pg_dump/pg_restore are not installed")
     target = tmp_path / "backup.dump"
     entries = TrailEntry.objects.count()
-    assert "pg_dump custom format" in command("backup", str(target))
+    head = TrailEntry.objects.order_by("-sequence").first()
+    out = command("backup", str(target))
+    assert "pg_dump custom format" in out
+    # As the SQLite backup does (issue 43): the line that anchors the history outside the database.
+    assert f"Change history head: entry #{head.sequence} {head.entry_hash}" in out
     change_everything(data)
+    assert TrailEntry.objects.order_by("-sequence").first().sequence > head.sequence
     out = command("restore", str(target), "--force")
     assert "Restored from" in out
     assert_original_data_is_back(data, entries)
+    # The head printed is the dump's own newest entry.
+    restored = TrailEntry.objects.order_by("-sequence").first()
+    assert (restored.sequence, restored.entry_hash) == (head.sequence, head.entry_hash)
+
+
+@pytest.mark.django_db(transaction=True)
+@postgres_only
+def test_postgresql_backup_prints_the_head_of_the_dump_not_of_later_writes(data, tmp_path, monkeypatch):
+    """An entry committed while pg_dump runs is not in the dump, so it is not the head printed."""
+    import shutil
+
+    from caseaudit.dataprotection import backup
+
+    if not shutil.which("pg_dump"):
+        pytest.skip("pg_dump is not installed")
+    head = TrailEntry.objects.order_by("-sequence").first()
+    real_pg_backup = backup.pg_backup
+
+    def write_then_dump(settings_dict, target, **kwargs):
+        # Another connection saves a child (and its history entry) after the snapshot, before pg_dump reads it.
+        import psycopg
+
+        s = connection.settings_dict
+        with psycopg.connect(
+            host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"], autocommit=True
+        ) as other:
+            other.execute("UPDATE organisation_child SET name = 'Written during the dump' WHERE id = %s", [data[0].pk])
+        real_pg_backup(settings_dict, target, **kwargs)
+
+    monkeypatch.setattr(backup, "pg_backup", write_then_dump)
+    target = tmp_path / "during.dump"
+    out = command("backup", str(target))
+    assert f"Change history head: entry #{head.sequence} {head.entry_hash}" in out
+    command("restore", str(target), "--force")
+    assert Child.objects.get(pk=data[0].pk).name == "Kept Child 0"
 
 
 @pytest.mark.django_db(transaction=True)
