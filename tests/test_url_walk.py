@@ -53,6 +53,8 @@ PAGES = {
     "accounts:logout": {"public": False, "method": "post", "expect": {302}},
     "accounts:signed_out": {"public": True},
     "accounts:keep_alive": {"public": False, "method": "post", "expect": {204}},
+    # Typing held when a session ended: only its own person, once (tests/test_held_typing.py); none here.
+    "accounts:held_form": {"public": False, "kwargs": {"pk": 999999}, "expect": {404}},
     "accounts:account": {"public": False},
     "accounts:otp_verify": {"public": False, "expect": {302}},  # already verified: sent on
     "accounts:otp_setup": {"public": False},

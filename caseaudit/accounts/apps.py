@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from .held import remember_held
         from .middleware import stamp_sign_in
 
         user_logged_in.connect(stamp_sign_in, dispatch_uid="caseaudit_stamp_sign_in")
+        user_logged_in.connect(remember_held, dispatch_uid="caseaudit_remember_held")

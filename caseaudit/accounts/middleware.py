@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -33,9 +33,7 @@ class SessionTimeoutMiddleware:
             if now - last_seen > settings.SESSION_IDLE_SECONDS:
                 minutes = settings.SESSION_IDLE_SECONDS // 60
                 return self._sign_out(
-                    request,
-                    f"You were signed out because you had not used CaseAudit for {minutes} minutes. "
-                    "Anything you had saved is kept.",
+                    request, f"You were signed out because you had not used CaseAudit for {minutes} minutes."
                 )
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 return self._sign_out(
@@ -51,9 +49,17 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
     def _sign_out(self, request, message: str):
+        from .held import hold
+
+        # A form sent after the session ended keeps what was typed, for this person's next sign-in.
+        held = hold(request)
         logout(request)
+        if held is not None:
+            message += " What you typed has been kept: sign in again to save it."
+        else:
+            message += " Anything you had saved is kept."
         messages.info(request, message)
-        return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
+        return redirect(f"{reverse(settings.LOGIN_URL)}?next={quote(request.get_full_path(), safe='/')}")
 
 
 _UNREAD = object()

@@ -16,3 +16,24 @@ class SessionCutoff(models.Model):
 
     def __str__(self) -> str:
         return f"Sessions of {self.person} before {self.not_before:%Y-%m-%d %H:%M}"
+
+
+class HeldForm(models.Model):
+    """What someone had typed into a form they sent after their session ended (idle or absolute limit).
+
+    Held against the person, never the browser: it is offered back only after that same person signs in
+    again, on the page they were on, then deleted. Kept a day at most (HELD_FORM_HOURS). Not in the change
+    history: it is the person's own unsaved typing, and it becomes a record only when they save it.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=2000)
+    data = models.JSONField()
+    held_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "expires_at"], name="held_form_person")]
+
+    def __str__(self) -> str:
+        return f"Typing held for {self.person} at {self.path}"

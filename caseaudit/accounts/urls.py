@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-out", views.sign_out, name="logout"),
     path("signed-out", views.signed_out, name="signed_out"),
     path("keep-alive", views.keep_alive, name="keep_alive"),
+    path("kept/<int:pk>", views.held_form, name="held_form"),
     path("", two_factor_views.account, name="account"),
     path("two-step", two_factor_views.otp_verify, name="otp_verify"),
     path("two-step/set-up", two_factor_views.otp_setup, name="otp_setup"),

@@ -206,6 +206,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
     "caseaudit.accounts.middleware.TwoFactorMiddleware",
 )
+# After the second step: typing held when a session ended is offered back on the page it came from.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("caseaudit.accounts.middleware.TwoFactorMiddleware") + 1,
+    "caseaudit.accounts.held.HeldFormMiddleware",
+)
 OTP_TOTP_ISSUER = f"{SERVICE_NAME} ({COUNCIL_NAME})"
 # QA administrators may delete someone's devices in the admin (a lost phone), never read their keys or codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -11,6 +11,20 @@ export function initTimeoutWarning(body) {
   const stay = dialog.querySelector("[data-stay-signed-in]");
   let warnTimer;
   let tick;
+  // Typing in a form not yet sent: at the end it stays on the page (the server keeps it when it is sent).
+  let typed = false;
+  document.querySelectorAll("form[method=post]").forEach((form) => {
+    form.addEventListener("input", () => { typed = true; });
+  });
+
+  function keepTyping() {
+    dialog.querySelector("#timeout-warning-title").textContent = "You have been signed out";
+    dialog.querySelector("#timeout-warning-text").textContent =
+      "What you typed is still on this page. Select Save: you will be asked to sign in again, and then to save it.";
+    stay.textContent = "Back to the page";
+    stay.addEventListener("click", () => dialog.close(), { once: true });
+    stay.dataset.signedOut = "true";
+  }
 
   function schedule() {
     clearTimeout(warnTimer);
@@ -25,7 +39,11 @@ export function initTimeoutWarning(body) {
       remaining -= 1;
       if (remaining <= 0) {
         clearInterval(tick);
-        window.location.href = body.dataset.signedOutUrl + "?timeout=1";
+        if (typed) {
+          keepTyping();
+        } else {
+          window.location.href = body.dataset.signedOutUrl + "?timeout=1";
+        }
         return;
       }
       // Announce whole minutes only: a per-second countdown floods screen readers.
@@ -36,6 +54,7 @@ export function initTimeoutWarning(body) {
   }
 
   stay.addEventListener("click", async () => {
+    if (stay.dataset.signedOut) return;
     clearInterval(tick);
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
     await fetch(body.dataset.keepAliveUrl, {

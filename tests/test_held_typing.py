@@ -1,0 +1,99 @@
+"""A form sent after the session ended keeps what was typed, for the same person only (issue 37, point 4)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+
+from caseaudit.accounts.held import HELD
+from caseaudit.accounts.middleware import _LAST_SEEN
+from caseaudit.accounts.models import HeldForm
+from caseaudit.audits.models import Audit
+from tests.browser.test_audit_journeys import open_audit
+
+TYPED = "Olivia's views are written in her own words on every visit."
+
+
+def _idle_out(client: Client, settings) -> None:
+    """The session has not been used for longer than the idle limit."""
+    session = client.session
+    session[_LAST_SEEN] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 5
+    session.save()
+
+
+@pytest.fixture
+def audit(council):
+    return open_audit(council.children["own"], council["auditor"])
+
+
+def _save_draft(client: Client, audit: Audit):
+    return client.post(
+        f"/audits/{audit.pk}/edit", {"strengths": TYPED, "version": audit.version, "save": "1"}, follow=False
+    )
+
+
+def test_typing_sent_after_the_idle_limit_is_held_and_offered_back_after_signing_in(client, council, audit, settings):
+    client.force_login(council["auditor"])
+    _idle_out(client, settings)
+    response = _save_draft(client, audit)
+    assert response.status_code == 302 and response["Location"].startswith("/account/sign-in?next=")
+    held = HeldForm.objects.get()
+    assert held.person == council["auditor"] and held.path == f"/audits/{audit.pk}/edit"
+    assert held.data["strengths"] == [TYPED] and "csrfmiddlewaretoken" not in held.data
+    audit.refresh_from_db()
+    assert audit.strengths != TYPED  # nothing saved while signed out
+
+    page = client.get(response["Location"]).content.decode()
+    assert "What you typed has been kept: sign in again to save it." in page
+
+    client.force_login(council["auditor"])
+    assert client.session[HELD] == {held.path: held.pk}
+    to_held = client.get(f"/audits/{audit.pk}/edit")
+    assert to_held.status_code == 302 and to_held["Location"] == f"/account/kept/{held.pk}"
+    body = client.get(to_held["Location"]).content.decode()
+    assert "Save what you typed" in body and TYPED.replace("'", "&#x27;") in body
+    assert f'action="/audits/{audit.pk}/edit"' in body and 'name="save" value="1"' in body
+    # Shown once, then gone from the store; the page itself opens as usual again.
+    assert not HeldForm.objects.exists()
+    assert client.get(f"/account/kept/{held.pk}").status_code == 404
+    assert client.get(f"/audits/{audit.pk}/edit").status_code == 200
+
+    # Sent on as the page shows it, the audit's own view saves it.
+    client.post(f"/audits/{audit.pk}/edit", {"strengths": TYPED, "version": audit.version, "save": "1"})
+    audit.refresh_from_db()
+    assert audit.strengths == TYPED
+
+
+def test_someone_else_signing_in_on_the_same_laptop_is_not_offered_it(client, council, audit, settings):
+    client.force_login(council["auditor"])
+    _idle_out(client, settings)
+    _save_draft(client, audit)
+    held = HeldForm.objects.get()
+    client.force_login(council["moderator"])
+    assert HELD not in client.session
+    assert client.get(f"/account/kept/{held.pk}").status_code == 404
+    assert HeldForm.objects.filter(pk=held.pk).exists()  # still there for the auditor
+
+
+def test_a_forged_post_is_not_held(council, audit, settings):
+    """The CSRF token is checked before anything is held: another site cannot plant text to be saved."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(council["auditor"])
+    _idle_out(client, settings)
+    response = _save_draft(client, audit)
+    assert response.status_code == 302
+    assert not HeldForm.objects.exists()
+
+
+def test_held_typing_expires_after_a_day(client, council, audit, settings, time_machine):
+    time_machine.move_to("2026-03-02 09:00", tick=False)
+    client.force_login(council["auditor"])
+    _idle_out(client, settings)
+    _save_draft(client, audit)
+    held = HeldForm.objects.get()
+    time_machine.move_to("2026-03-03 09:01", tick=False)
+    client.force_login(council["auditor"])
+    assert HELD not in client.session
+    assert client.get(f"/account/kept/{held.pk}").status_code == 404
