@@ -16,7 +16,7 @@ run: system-packages-run install
 	$(BIN)/caseaudit migrate --noinput
 	$(BIN)/caseaudit seed_demo
 	@echo ""
-	@echo "CaseAudit is serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@echo "CaseAudit is serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it; links in e-mails use CASEAUDIT_SITE_URL, by default this address)"
 	@echo "Deadline reminders, escalations and scheduled reports run every 15 minutes (log: var/deadlines.log; mail: var/sent-mail/)"
 	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) exec scripts/serve.sh
 

@@ -10,6 +10,14 @@ set -u
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# E-mailed links lead where this serves (0.0.0.0 listens everywhere but is no address to open).
+if [ -z "${CASEAUDIT_SITE_URL:-}" ]; then
+  case $HOST in
+    0.0.0.0 | "::") CASEAUDIT_SITE_URL="http://$(hostname -f 2>/dev/null || hostname):$PORT" ;;
+    *) CASEAUDIT_SITE_URL="http://$HOST:$PORT" ;;
+  esac
+fi
+export CASEAUDIT_SITE_URL
 
 schedule() {
   # Background jobs of a non-interactive shell ignore SIGINT, so the schedule is ended by SIGTERM from

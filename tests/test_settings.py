@@ -29,6 +29,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "caseaudit.settings.production",
     "ALLOWED_HOSTS": "caseaudit.council.example",
     "DATABASE_URL": "sqlite:////tmp/caseaudit-settings-test.sqlite3",
+    "CASEAUDIT_SITE_URL": "https://caseaudit.council.example",
 }
 
 
@@ -50,6 +51,13 @@ def test_a_malformed_database_url_stops_and_names_it(url):
     result = run_caseaudit("check", **{**PRODUCTION, "DATABASE_URL": url}, SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["", "caseaudit.council.example"])
+def test_production_needs_the_address_for_e_mailed_links(url):
+    result = run_caseaudit("check", **{**PRODUCTION, "CASEAUDIT_SITE_URL": url}, SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 2
+    assert "CASEAUDIT_SITE_URL" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_bad_boolean_is_refused_by_name():

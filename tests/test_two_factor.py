@@ -115,6 +115,12 @@ def test_an_app_code_works_once(client, council):
     password_sign_in(other, director)
     again = other.post(VERIFY, {"code": code})
     assert again.status_code == 200 and "There is a problem" in again.content.decode()
+    # Said as it is (issue 44, point 10): not "wrong", but used; a wrong code is still called wrong.
+    assert (
+        "That code has already been used. Wait for your authenticator app to show a new code" in again.content.decode()
+    )
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    assert "already been used" not in other.post(VERIFY, {"code": wrong}).content.decode()
 
 
 def test_a_recovery_code_signs_in_once(client, council):

@@ -55,11 +55,15 @@ class TwoFactorCodeForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_code(self):
-        from .two_factor import code_check
+        from .two_factor import code_already_used, code_check
 
         code = self.cleaned_data["code"]
         # The check is done here so the error is shown like any other field error.
         self.device = code_check(person=self.person, code=code)
+        if self.device is None and code_already_used(person=self.person, code=code):
+            raise forms.ValidationError(
+                "That code has already been used. Wait for your authenticator app to show a new code, then enter it."
+            )
         if self.device is None:
             raise forms.ValidationError(
                 "Enter the code your authenticator app shows now, or an unused recovery code. "

@@ -110,6 +110,19 @@ def code_check(*, person: Person, code: str):
     return _recovery_code_use(person=person, code=normalise(code))
 
 
+def code_already_used(*, person: Person, code: str) -> bool:
+    """Whether an app code that was refused is the one last accepted (django-otp allows each 30-second
+    step once): the person is told to wait for a new code rather than that the code is wrong."""
+    from django_otp.oath import TOTP
+
+    app = confirmed_app(person)
+    if app is None or app.last_t < 0 or not is_app_code(code):
+        return False
+    totp = TOTP(app.bin_key, app.step, app.t0, app.digits)
+    totp.time = app.t0 + app.last_t * app.step
+    return totp.token() == int(normalise(code))
+
+
 @transaction.atomic
 def _recovery_code_use(*, person: Person, code: str) -> StaticDevice | None:
     device = StaticDevice.objects.select_for_update().filter(user=person, confirmed=True).first()

@@ -16,6 +16,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: name the host names CaseAudit serves.")
 DATABASES = {"default": env_database("DATABASE_URL", env_str("DATABASE_URL"))}
+# The address people open, for the links in e-mails (a link to 127.0.0.1 in a council's e-mail leads nowhere).
+SITE_URL = env_str("CASEAUDIT_SITE_URL").rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")) or "//" not in SITE_URL or len(SITE_URL) < 10:
+    raise ImproperlyConfigured(
+        "CASEAUDIT_SITE_URL must be the address people open, like https://caseaudit.council.gov.uk"
+    )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
