@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -97,3 +98,32 @@ def test_held_typing_expires_after_a_day(client, council, audit, settings, time_
     client.force_login(council["auditor"])
     assert HELD not in client.session
     assert client.get(f"/account/kept/{held.pk}").status_code == 404
+
+
+def test_a_refused_form_is_a_plain_page_with_the_typing_given_back(council, audit):
+    """Issue 44, point 9: a page opened before signing in again in another tab is refused (its CSRF token is
+    stale), but with a GOV.UK page that gives back what was typed, for the person to check and send again."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(council["auditor"])
+    client.get(f"/audits/{audit.pk}/edit")
+    data = {"strengths": TYPED, "version": audit.version, "save": "1", "csrfmiddlewaretoken": "stale" * 8}
+    origin = {"HTTP_ORIGIN": "http://testserver"}
+    response = client.post(f"/audits/{audit.pk}/edit", data, **origin)
+    body = response.content.decode()
+    assert response.status_code == 403 and "Your form was not sent" in body
+    assert "CSRF verification failed" not in body
+    assert TYPED.replace("'", "&#x27;") in body and 'name="save" value="1"' in body
+    fresh = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    resend = {"strengths": TYPED, "version": audit.version, "save": "1", "csrfmiddlewaretoken": fresh}
+    assert client.post(f"/audits/{audit.pk}/edit", resend, **origin).status_code == 302
+    audit.refresh_from_db()
+    assert audit.strengths == TYPED
+
+
+def test_a_post_from_another_site_is_refused_without_showing_it_back(council, audit):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(council["auditor"])
+    data = {"strengths": "Planted", "version": audit.version, "save": "1"}
+    response = client.post(f"/audits/{audit.pk}/edit", data, HTTP_ORIGIN="https://elsewhere.example")
+    body = response.content.decode()
+    assert response.status_code == 403 and "Your form was not sent" in body and "Planted" not in body

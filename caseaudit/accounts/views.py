@@ -52,5 +52,33 @@ def held_form(request, pk: int):
     if held is None:
         raise Http404
     fields = [(key, value) for key, values in held.data.items() for value in values]
-    shown = [(key.replace("_", " ").replace("-", " ").capitalize(), value) for key, value in fields if len(value) > 2]
-    return render(request, "accounts/held_form.html", {"held": held, "fields": fields, "shown": shown})
+    return render(request, "accounts/held_form.html", {"held": held, "fields": fields, "shown": _shown(fields)})
+
+
+def _shown(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The typed text among a form's fields, for the person to read (buttons, versions and ticks left out)."""
+    return [(key.replace("_", " ").replace("-", " ").capitalize(), value) for key, value in fields if len(value) > 2]
+
+
+def _same_origin(request) -> bool:
+    """The browser says the form came from one of our own pages (browsers send Origin with every POST)."""
+    origin = request.META.get("HTTP_ORIGIN", "")
+    return bool(origin) and origin == f"{request.scheme}://{request.get_host()}"
+
+
+@login_not_required
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: a GOV.UK page in plain words, not Django's bare 403 (issue 44, point 9).
+
+    The usual cause is a page opened before signing in again in another tab (the token changes at sign-in).
+    For someone signed in, posting from one of our own pages, what they typed is shown back with a fresh
+    token for them to check and send again; their page's own view then checks it as before. A post from
+    another site gets no such offer: nothing of it is shown back.
+    """
+    fields: list[tuple[str, str]] = []
+    if request.user.is_authenticated and _same_origin(request):
+        fields = [
+            (key, value) for key, values in request.POST.lists() if key != "csrfmiddlewaretoken" for value in values
+        ]
+    context = {"fields": fields, "shown": _shown(fields), "action": request.path}
+    return render(request, "accounts/csrf_failure.html", context, status=403)

@@ -246,6 +246,8 @@ MIDDLEWARE.insert(
     "caseaudit.web.headers.NoStoreMiddleware",
 )
 X_FRAME_OPTIONS = "DENY"
+# A refused form says so in plain words and gives back what was typed (issue 44, point 9).
+CSRF_FAILURE_VIEW = "caseaudit.accounts.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

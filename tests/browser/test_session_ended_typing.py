@@ -46,3 +46,28 @@ def test_typing_outlives_the_session_and_is_saved_after_signing_in_again(page: P
     expect(page.get_by_label("Strengths", exact=True)).to_have_value(TYPED)
     audit.refresh_from_db()
     assert audit.strengths == TYPED
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"], indirect=True)
+def test_signing_in_again_in_another_tab_does_not_lose_the_first_tabs_typing(page: Page, council, sign_in):
+    """Issue 44, point 9: Django's bare "CSRF verification failed" page lost the typing."""
+    audit = open_audit(council.children["own"], council["auditor"])
+    sign_in(council["auditor"])
+    page.goto(f"/audits/{audit.pk}/edit")
+    page.get_by_label("Strengths", exact=True).fill(TYPED)
+
+    other_tab = page.context.new_page()
+    other_tab.goto("/")
+    other_tab.get_by_role("button", name="Sign out").first.click()
+    other_tab.goto("/account/sign-in")
+    other_tab.get_by_label("Email address").fill(council["auditor"].email)
+    other_tab.get_by_label("Password").fill(PASSWORD)
+    other_tab.get_by_role("button", name="Sign in").click()
+    other_tab.close()
+
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your form was not sent")
+    expect(page.locator(".govuk-summary-list")).to_contain_text(TYPED)
+    page.get_by_role("button", name="Save what you typed").click()
+    expect(page.get_by_text("Draft saved")).to_be_visible()
+    expect(page.get_by_label("Strengths", exact=True)).to_have_value(TYPED)
