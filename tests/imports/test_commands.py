@@ -134,3 +134,73 @@ def test_the_demo_files_import_cleanly_and_show_differences(council, settings, t
     result = run_import("audits", historic.read_bytes(), filename=historic.name, actor=None, commit=True)
     assert result.committed and result.count("created") == 4
     assert not Deviation.objects.exists()  # the council fixture has no open plans
+
+
+def start_import(path: Path) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "caseaudit.settings.test"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "caseaudit", "import_cases", str(path), "--commit"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_until_blocked_on_a_lock(timeout: float = 60) -> None:
+    """PostgreSQL: until some backend waits on a lock (the second import, on the first one's new children)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second import never waited for the first")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_commits_of_one_file_at_once_end_the_second_with_a_plain_message(council, tmp_path):
+    """Issue 43: the second of two `--commit` runs of one file at once ended with a raw IntegrityError traceback.
+
+    The first import is stopped (SIGSTOP) once its children are written, inside its transaction; the second
+    checks the same file meanwhile, finds none of those children, and writes them once the first commits."""
+    rows = [lcs_row(f"TWICE{n:05d}", start="2024-01-01") for n in range(2_000)]
+    path = tmp_path / "extract.csv"
+    path.write_bytes(csv_bytes(LCS_HEADINGS, rows))
+    before = Child.objects.count()
+    first = start_import(path)
+    second = None
+    try:
+        for line in first.stderr:
+            if line.startswith("Written"):
+                first.send_signal(signal.SIGSTOP)
+                break
+        second = start_import(path)
+        if connection.vendor == "postgresql":
+            wait_until_blocked_on_a_lock()  # the second streams its rows and waits on the first one's
+        else:
+            for line in second.stderr:  # the second has checked every row against the committed children
+                if line.startswith("Saving"):
+                    break
+        first.send_signal(signal.SIGCONT)
+        first_out, first_err = first.communicate(timeout=120)
+        second_out, second_err = second.communicate(timeout=120)
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+    assert first.returncode == 0, (first_out, first_err, second_out, second_err)
+    assert first_out.startswith("Imported: 2,000 rows")
+    assert second.returncode == 1
+    assert "Traceback" not in second_err and "IntegrityError" not in second_err, second_err[-3000:]
+    assert "Another import wrote some of the same records while this one was running" in second_err
+    assert "nothing from this run was written" in second_err
+    assert Child.objects.count() == before + 2_000
+    assert ImportRun.objects.count() == 1
+    # Run again, it finds everything in place.
+    code, out = run_command("import_cases", str(path), "--commit")
+    assert code == 0 and "unchanged: 2,000" in out

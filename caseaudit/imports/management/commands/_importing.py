@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db import IntegrityError, OperationalError, connection
 
 from caseaudit.organisation.models import Person
 
@@ -15,6 +16,14 @@ from ...services.runs import run_import
 from ...tables import ImportResult
 
 SHOWN_ERRORS = 200
+CONCURRENT_IMPORT = (
+    "Another import wrote some of the same records while this one was running, so nothing from this run was "
+    "written. Run it again: the records the other import wrote are then left as they are, and the rest is imported."
+)
+BUSY_DATABASE = (
+    "Another import kept the database busy for too long, so nothing from this run was written. Run it again "
+    "when that import has finished."
+)
 
 
 def actor(email: str | None) -> Person | None:
@@ -41,6 +50,8 @@ def run(command, kind: str, options, **extra) -> None:
     path = Path(options["file"])
     if not path.is_file():
         raise CommandError(f"{path} is not a file")
+    # A case extract streams its rows with COPY on PostgreSQL: psycopg's own error, not Django's wrapper.
+    integrity_errors = (IntegrityError, connection.Database.IntegrityError)
     try:
         check_size(path.stat().st_size)
         data = path.read_bytes()
@@ -68,6 +79,13 @@ def run(command, kind: str, options, **extra) -> None:
         )
     except ImportFileError as exc:
         raise CommandError(str(exc)) from None
+    except integrity_errors:
+        # The import is one transaction: the other run's rows are in, none of this one's.
+        raise CommandError(CONCURRENT_IMPORT) from None
+    except OperationalError as exc:
+        if "locked" not in str(exc):  # SQLite's busy timeout ran out while another import held the database
+            raise
+        raise CommandError(BUSY_DATABASE) from None
     report(command, result, as_json=options["json"])
     if not result.ok:
         sys.exit(1)
