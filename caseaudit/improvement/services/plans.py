@@ -189,9 +189,41 @@ def _locked(plan_id: int) -> ImprovementPlan:
     return plan
 
 
+OWN_WORK = "You cannot sign off this stage: it is about your own work"
+MEETING_CHAIRS = "The practice lead, or their named cover, chairs the day-three meeting"
+REVIEWERS = "A service manager completes this review"
+CASELOAD_DECIDERS = "A manager decides on a whole caseload review"
+
+
 def _not_own_work(plan: ImprovementPlan, by: Person) -> None:
     if by.pk == plan.responsible_id or by.pk == plan.audit.auditor_id:
-        raise PlanRuleError("You cannot sign off this stage: it is about your own work")
+        raise PlanRuleError(OWN_WORK)
+
+
+# Who may record each stage, asked before a form is offered (the plan page) and again by the service that
+# records it: the same rule in one place, so that nobody is offered a form only to be refused at the end.
+
+
+def meeting_refusal(plan: ImprovementPlan, person: Person, day: datetime.date) -> str | None:
+    """Why `person` may not record the day-three meeting held on `day`, or None when they may."""
+    if person.pk in (plan.responsible_id, plan.audit.auditor_id):
+        return OWN_WORK
+    lead, chair, _ = practice_lead_for(plan, day)
+    if person.pk in {p.pk for p in (lead, chair) if p is not None}:
+        return None
+    return None if person.has_role(Role.QA_ADMIN, Role.SERVICE_MANAGER) else MEETING_CHAIRS
+
+
+def review_refusal(plan: ImprovementPlan, person: Person) -> str | None:
+    if not person.has_role(Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE):
+        return REVIEWERS
+    return OWN_WORK if person.pk in (plan.responsible_id, plan.audit.auditor_id) else None
+
+
+def caseload_refusal(plan: ImprovementPlan, person: Person) -> str | None:
+    if not person.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE):
+        return CASELOAD_DECIDERS
+    return OWN_WORK if person.pk in (plan.responsible_id, plan.audit.auditor_id) else None
 
 
 @dataclass
@@ -217,11 +249,9 @@ def meeting_record(
         stage = plan.stages.select_for_update().get(kind=StageKind.MEETING)
         if stage.is_done:
             raise PlanRuleError("The day-three meeting has already been recorded")
-        _not_own_work(plan, by)
-        lead, chair, _ = practice_lead_for(plan, held_on)
-        allowed_chairs = {p.pk for p in (lead, chair) if p is not None}
-        if by.pk not in allowed_chairs and not by.has_role(Role.QA_ADMIN, Role.SERVICE_MANAGER):
-            raise PlanRuleError("The practice lead, or their named cover, chairs the day-three meeting")
+        refusal = meeting_refusal(plan, by, held_on)
+        if refusal:
+            raise PlanRuleError(refusal)
         if held_on > today:
             raise PlanRuleError("The meeting date cannot be in the future", field="held_on")
         if not actions:
@@ -266,9 +296,9 @@ def review_complete(*, plan_id: int, by: Person, outcome: str) -> ImprovementPla
         stage = plan.stages.select_for_update().get(kind=StageKind.SM_REVIEW)
         if stage.is_done:
             raise PlanRuleError("The service manager review has already been recorded")
-        if not (by.has_role(Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE)):
-            raise PlanRuleError("A service manager completes this review")
-        _not_own_work(plan, by)
+        refusal = review_refusal(plan, by)
+        if refusal:
+            raise PlanRuleError(refusal)
         if not outcome.strip():
             raise PlanRuleError("Record the outcome of the review", field="outcome")
         stage.completed_on = timezone.localdate()
@@ -288,9 +318,9 @@ def caseload_decide(*, plan_id: int, by: Person, decision: str, reason: str) -> 
             raise PlanRuleError("A whole caseload review is not flagged for this plan")
         if stage.decision:
             raise PlanRuleError("The decision has already been recorded")
-        if not by.has_role(Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.HEAD_OF_SERVICE):
-            raise PlanRuleError("A manager decides on a whole caseload review")
-        _not_own_work(plan, by)
+        refusal = caseload_refusal(plan, by)
+        if refusal:
+            raise PlanRuleError(refusal)
         if decision not in CaseloadDecision.values:
             raise PlanRuleError("Choose whether a whole caseload review is required", field="decision")
         if decision == CaseloadDecision.NOT_REQUIRED and not reason.strip():

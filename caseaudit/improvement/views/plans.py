@@ -21,6 +21,7 @@ from ..forms import (
 )
 from ..models import STAGE_ORDER, RemedialAction, StageKind
 from ..services import plans as service
+from ..services.offers import stage_offer
 from ..services.people import practice_lead_for
 
 
@@ -36,6 +37,9 @@ def show(request, pk: int):
     )
     meeting = next(s for s in stages if s.kind == StageKind.MEETING)
     lead, chair, absent = practice_lead_for(plan, meeting.due_on)
+    for stage in stages:
+        # Only for what is still to be recorded: the form, or who records it.
+        stage.offer = None if stage.is_done or not plan.is_open else stage_offer(plan, stage.kind, request.user, today)
     return render(
         request,
         "improvement/plan_show.html",
@@ -69,8 +73,19 @@ def _form_page(request, plan, form, title, submit_label, intro=""):
     )
 
 
+def _not_yours(request, plan, kind: str):
+    """Someone who may not record this stage is told who will, before any form (issue 44, point 1)."""
+    offer = stage_offer(plan, kind, request.user, timezone.localdate())
+    if offer is None or offer.may:
+        return None
+    messages.info(request, offer.text)
+    return redirect("improvement:plan_show", pk=plan.pk)
+
+
 def meeting(request, pk: int):
     plan = get_plan_for(request.user, pk)
+    if request.method == "GET" and (refused := _not_yours(request, plan, StageKind.MEETING)):
+        return refused
     form = MeetingForm(request.POST or None)
     actions = ActionFormSet(request.POST or None, prefix="actions")
     problem = ""
@@ -112,6 +127,8 @@ def meeting(request, pk: int):
 
 def review(request, pk: int):
     plan = get_plan_for(request.user, pk)
+    if request.method == "GET" and (refused := _not_yours(request, plan, StageKind.SM_REVIEW)):
+        return refused
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,6 +146,8 @@ def caseload(request, pk: int):
     stage = plan.stages.filter(kind=StageKind.CASELOAD_REVIEW).first()
     if stage is None or stage.is_done:
         raise Http404
+    if request.method == "GET" and (refused := _not_yours(request, plan, StageKind.CASELOAD_REVIEW)):
+        return refused
     deciding = not stage.decision
     form = (CaseloadDecisionForm if deciding else CaseloadFindingsForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
