@@ -85,6 +85,9 @@ class ImportRun(models.Model):
     # so an edited or deleted change row no longer matches what the trail recorded.
     changes_digest = models.CharField(max_length=64, blank=True)
     problem = models.TextField(blank=True)
+    # Written every few seconds by the process running the check or the commit: a run in progress whose
+    # heartbeat is older than CASEAUDIT_IMPORT_STALE_SECONDS has lost its process (runs.fail_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

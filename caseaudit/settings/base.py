@@ -184,6 +184,17 @@ CASEAUDIT_IMPORT_MAX_INFLATED_BYTES = env_int("CASEAUDIT_IMPORT_MAX_INFLATED_MB"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The web page checks imports in a background thread and shows progress; tests run them inline.
 CASEAUDIT_IMPORT_IN_BACKGROUND = env_bool("CASEAUDIT_IMPORT_IN_BACKGROUND", True)
+# A running import writes a heartbeat this often; one with none for CASEAUDIT_IMPORT_STALE_SECONDS lost its
+# process and is marked failed (caseaudit/imports/services/runs.py).
+CASEAUDIT_IMPORT_HEARTBEAT_SECONDS = env_int("CASEAUDIT_IMPORT_HEARTBEAT_SECONDS", 20)
+CASEAUDIT_IMPORT_STALE_SECONDS = env_int("CASEAUDIT_IMPORT_STALE_SECONDS", 120)
+if CASEAUDIT_IMPORT_STALE_SECONDS < 3 * CASEAUDIT_IMPORT_HEARTBEAT_SECONDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "CASEAUDIT_IMPORT_STALE_SECONDS must be at least three heartbeats (CASEAUDIT_IMPORT_HEARTBEAT_SECONDS): "
+        "a live import would be taken for a stopped one."
+    )
 # Reports: a rate on fewer cases than this carries a caution ("based on 4 audits") and is not compared
 # with other periods ("too few audits to compare"); the council sets it (docs: reporting definitions).
 CASEAUDIT_SMALL_NUMBER_THRESHOLD = env_int("CASEAUDIT_SMALL_NUMBER_THRESHOLD", 10)

@@ -4,19 +4,28 @@ The upload waits in storage between the dry run and the commit, so the commit
 imports exactly the file that was checked (its SHA-256 is compared). A long
 file is checked in a background thread while the run's page refreshes itself
 to show progress, which needs no JavaScript.
+
+The process doing the check or the commit writes a heartbeat every few seconds. A run still "checking"
+or "importing" whose heartbeat has stopped for CASEAUDIT_IMPORT_STALE_SECONDS (two minutes) lost its
+process (a restart, a crash, the machine killed it): `fail_stale` marks it failed, deletes its upload and
+lets a new import start. It runs when the imports page or a run's page is opened and in `run_scheduled`.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
+import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from caseaudit.web.background import after_commit_in_thread
 
@@ -29,6 +38,15 @@ from .record import summary
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_ROWS = 5000
+IN_PROGRESS = (RunStatus.CHECKING, RunStatus.COMMITTING)
+STOPPED = (
+    "This import stopped without finishing: the process running it ended (perhaps the server restarted). "
+    "Nothing from the file was written, and the uploaded file was deleted. Upload the file again to import it."
+)
+CONCURRENT = (
+    "Another import wrote some of the same records while this one was running, so nothing from this file was "
+    "written. Upload it again: the records the other import wrote are then left as they are."
+)
 
 
 class RunStateError(Exception):
@@ -87,6 +105,7 @@ def start(*, kind: str, upload, actor, profile: MappingProfile | None = None, op
             profile=profile,
             open_plans=open_plans,
             created_by=actor,
+            heartbeat_at=timezone.now(),
         )
     _schedule(_check, run.pk)
     return run
@@ -96,24 +115,99 @@ def _schedule(job, run_id: int) -> None:
     if settings.CASEAUDIT_IMPORT_IN_BACKGROUND:
         after_commit_in_thread(_run_or_fail, job, run_id, name=f"import-run-{run_id}")
     else:
-        job(run_id)
+        with Heartbeat(run_id):
+            job(run_id)
 
 
 def _run_or_fail(job, run_id: int) -> None:
     try:
-        job(run_id)
+        with Heartbeat(run_id):
+            job(run_id)
+    except (IntegrityError, connections["default"].Database.IntegrityError):  # type: ignore[attr-defined]
+        # Two runs of one file committed at once: the import is one transaction, so this one wrote nothing.
+        log.warning("Import run %s met another import's records", run_id)
+        _fail(run_id, CONCURRENT)
     except Exception:
         log.exception("Import run %s failed", run_id)
-        ImportRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED, problem="CaseAudit could not finish this import: nothing was written."
-        )
+        _fail(run_id, "CaseAudit could not finish this import: nothing was written, and the uploaded file was deleted.")
+
+
+class Heartbeat:
+    """While the block runs, a thread of its own writes the run's heartbeat every few seconds.
+
+    A thread, not the import's progress: a commit writes in one transaction for minutes with no progress
+    to report, and a write inside that transaction would be invisible to everyone else until it ends. The
+    beat is the process saying it is alive; it stops when the process dies, which is what `fail_stale` looks
+    for. A beat that cannot be written (SQLite, while the import holds the database) is tried again."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"import-heartbeat-{run_id}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        beat(self.run_id)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(settings.CASEAUDIT_IMPORT_HEARTBEAT_SECONDS):
+                try:
+                    beat(self.run_id)
+                except DatabaseError as exc:
+                    log.info("Import run %s: heartbeat not written (%s); trying again", self.run_id, exc)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+
+def beat(run_id: int) -> None:
+    # update(): a heartbeat is not a change anyone needs in the history.
+    ImportRun.objects.filter(pk=run_id, status__in=IN_PROGRESS).update(heartbeat_at=timezone.now())
+
+
+def fail_stale(*, now: datetime.datetime | None = None) -> list[int]:
+    """Mark failed every run in progress whose process has stopped beating, delete its upload; their ids.
+
+    Each is locked and checked again before it is changed, skipping one whose row is locked (a commit is
+    writing it, so its process is alive). On SQLite a run cannot be changed while an import holds the
+    database: it is left for the next look."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.CASEAUDIT_IMPORT_STALE_SECONDS)
+    stale = Q(status__in=IN_PROGRESS) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)
+    )
+    failed = []
+    for run_id in ImportRun.objects.filter(stale).values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                run = ImportRun.objects.select_for_update(skip_locked=True).filter(stale, pk=run_id).first()
+                if run is None:
+                    continue
+                log.warning("Import run %s stopped without finishing (last heartbeat %s)", run_id, run.heartbeat_at)
+                _finish(run, RunStatus.FAILED, problem=STOPPED)
+        except DatabaseError as exc:
+            log.info("Import run %s looks stopped but could not be marked now (%s)", run_id, exc)
+            continue
+        failed.append(run_id)
+    return failed
+
+
+def _fail(run_id: int, problem: str) -> None:
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run_id)
+        _finish(run, RunStatus.FAILED, problem=problem)
 
 
 def _progress(run_id: int):
     def report(done: int, total: int, phase: str = "checking") -> None:
         if done % PROGRESS_EVERY_ROWS == 0 or done == total:
             # update(): progress is not a change anyone needs in the history.
-            ImportRun.objects.filter(pk=run_id).update(checked_rows=done, total_rows=total)
+            ImportRun.objects.filter(pk=run_id).update(checked_rows=done, total_rows=total, heartbeat_at=timezone.now())
 
     return report
 
@@ -157,7 +251,8 @@ def _check(run_id: int) -> None:
 def _finish(run: ImportRun, status: str, problem: str = "") -> None:
     run.status = status
     run.problem = problem
-    if status in (RunStatus.REJECTED, RunStatus.CANCELLED, RunStatus.COMMITTED) and run.stored_file:
+    if status != RunStatus.CHECKED and run.stored_file:
+        # The upload names children: kept only while a checked run waits to be imported or cancelled.
         default_storage.delete(run.stored_file)
         run.stored_file = ""
     with transaction.atomic():
@@ -177,6 +272,7 @@ def _claim(run_id: int, allowed: tuple[str, ...], to: str) -> ImportRun:
 def commit(*, run_id: int, actor) -> ImportRun:
     """Import the checked file. The rows are checked again: the data may have changed since the dry run."""
     run = _claim(run_id, (RunStatus.CHECKED,), RunStatus.COMMITTING)
+    beat(run.pk)  # from now: a run not yet started by its thread is not stale
     _schedule(_commit, run.pk)
     run.refresh_from_db()
     return run
@@ -196,6 +292,12 @@ def _commit(run_id: int) -> None:
 
 
 def cancel(*, run_id: int) -> ImportRun:
+    """Cancel a checked or rejected run and delete its upload. A run that stopped (failed) has nothing
+    left to cancel: its upload is already gone, so cancelling it changes nothing and is not refused."""
+    fail_stale()
+    failed = ImportRun.objects.filter(pk=run_id, status=RunStatus.FAILED).first()
+    if failed is not None:
+        return failed
     run = _claim(run_id, (RunStatus.CHECKED, RunStatus.REJECTED), RunStatus.CANCELLED)
     _finish(run, RunStatus.CANCELLED)
     return run

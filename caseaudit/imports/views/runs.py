@@ -21,6 +21,7 @@ SHOWN_PROBLEMS = 500
 
 def index(request):
     require_import_admin(request.user)
+    runs.fail_stale()  # a run whose process died is shown failed, not "Importing" for ever
     return render(request, "imports/index.html", {"runs": recent_runs(), "deviations": deviation_counts()})
 
 
@@ -99,6 +100,7 @@ def audits_template(request):
 
 def run_show(request, pk: int):
     require_import_admin(request.user)
+    runs.fail_stale()
     run = get_object_or_404(ImportRun.objects.select_related("created_by", "profile"), pk=pk)
     result = ImportResult.from_dict(run.result) if run.result else None
     counts = [
@@ -145,11 +147,16 @@ def run_cancel(request, pk: int):
     require_import_admin(request.user)
     run = get_object_or_404(ImportRun, pk=pk)
     try:
-        runs.cancel(run_id=run.pk)
+        run = runs.cancel(run_id=run.pk)
     except runs.RunStateError as exc:
         messages.error(request, str(exc))
         return redirect("imports:run_show", pk=pk)
-    messages.success(request, "Import cancelled: nothing was written and the uploaded file was deleted")
+    if run.status == RunStatus.FAILED:
+        messages.success(
+            request, "This import had already stopped: nothing was written and the uploaded file was deleted"
+        )
+    else:
+        messages.success(request, "Import cancelled: nothing was written and the uploaded file was deleted")
     return redirect("imports:index")
 
 

@@ -35,5 +35,10 @@ class Command(BaseCommand):
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
     def _run(self) -> None:
+        from caseaudit.imports.services.runs import fail_stale
+
+        # An import whose process died (no heartbeat for two minutes) is marked failed and its upload deleted.
+        for run_id in fail_stale():
+            self.stdout.write(f"Import run {run_id} had stopped without finishing: marked failed, upload deleted.")
         call_command("run_deadlines", stdout=self.stdout, stderr=self.stderr)
         call_command("send_reports", stdout=self.stdout, stderr=self.stderr)
