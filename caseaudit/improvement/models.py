@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -209,6 +210,26 @@ class PlanEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage}: {self.from_state} → {self.to_state}"
+
+    # The timeline in plain words (issue 44, point 7): "Day-three meeting held", not "Due → Held".
+    PHRASES: ClassVar[dict[tuple[str, str], str]] = {
+        ("meeting", "Held"): "Day-three meeting held",
+        ("sm_review", "Completed"): "Service manager review completed",
+        ("caseload_review", "Completed"): "Whole caseload review completed",
+        ("reaudit", "Completed"): "Re-audit completed",
+        ("reaudit", "Repeat inadequate"): "Re-audit graded Inadequate again",
+        ("closure", "Closed"): "Plan closed",
+    }
+
+    def describe(self) -> str:
+        phrase = self.PHRASES.get((self.stage, self.to_state))
+        if phrase:
+            return phrase
+        if self.stage == "caseload_review" and self.from_state == "Flagged":
+            return f"Whole caseload review decided: {self.to_state[:1].lower()}{self.to_state[1:]}"
+        if self.stage in ("", "notification"):
+            return self.to_state
+        return f"{StageKind(self.stage).label}: {self.to_state[:1].lower()}{self.to_state[1:]}"
 
 
 class SentMessage(models.Model):

@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_filters",
-    "axes",
+    "caseaudit.accounts.third_party.SignInLockoutsConfig",  # axes, named in plain words
     "auditlog",
     "caseaudit.trail",
     "caseaudit.organisation",
@@ -204,7 +204,11 @@ CASEAUDIT_PDF_IN_BACKGROUND = env_bool("CASEAUDIT_PDF_IN_BACKGROUND", True)
 # Two-step verification with an authenticator app (docs/decisions/0030): django-otp's
 # middleware says whether this session passed the second step; ours sends people who
 # must (or chose to) use it to the code or set-up page before any other page.
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+INSTALLED_APPS += [
+    "django_otp",
+    "caseaudit.accounts.third_party.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, named in plain words
+    "caseaudit.accounts.third_party.RecoveryCodesConfig",  # django_otp.plugins.otp_static
+]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",

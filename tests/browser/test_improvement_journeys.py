@@ -220,7 +220,7 @@ def test_the_practice_lead_records_the_day_three_meeting_and_the_service_manager
     expect(actions.nth(1).locator("td")).to_have_text(
         [second_action, "Team Manager", day(today + datetime.timedelta(days=21)), "Not yet"]
     )
-    expect(page.locator(".app-timeline")).to_contain_text("Due → Held by Practice Lead")
+    expect(page.locator(".app-timeline")).to_contain_text("Day-three meeting held by Practice Lead")
     page.screenshot(path=shots_dir / "improvement-plan-after-meeting.png", full_page=True)
 
     # The service manager reviews the plan.
