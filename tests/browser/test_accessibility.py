@@ -25,7 +25,7 @@ NOT_AXED = {
     "learning:attachment": "a download (the uploaded document)",
     "accounts:keep_alive": "POST-only (JavaScript keeps the session alive)",
     "accounts:logout": "POST-only (a form button)",
-    "accounts:held_form": "shown only to the person whose typing was held, once: browser/test_session_ended_typing.py",
+    "accounts:held_form": "only the person whose typing was held sees it, once; the walk has none (404)",
     "accounts:login": "signed-in people are redirected home; checked as a visitor in VISITOR_PAGES",
     "api:openapi-json": "JSON (the API's OpenAPI document; its HTML rendering, api:docs, is checked)",
     "imports:audits_template": "a download (the historic audits template)",
