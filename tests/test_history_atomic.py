@@ -290,6 +290,13 @@ def sample_assign(council, client):
     )
 
 
+def sample_assign_all(council, client):
+    programme = _proposed(council)
+    entry_id = programme.sample.values_list("pk", flat=True)[0]
+    PersonRole.objects.create(person=council["moderator"], role="auditor")
+    return Change(lambda: sampling.sample_assign_all(programme=programme, auditors={entry_id: council["moderator"]}))
+
+
 def programme_confirm(council, client):
     programme = _proposed(council)
     return Change(lambda: sampling.programme_confirm(programme=programme, by=council["qa_admin"]))
@@ -554,7 +561,8 @@ def timescales_defaults(council, client):
 CASES = [
     audit_open, reaudit_open, audit_save_draft, audit_submit, audit_moderation_start, audit_moderate, audit_share,
     audit_acknowledge, critical_action_record, activity_record,
-    programme_create, themed_programme_create, sample_propose, sample_add, sample_assign, programme_confirm,
+    programme_create, themed_programme_create, sample_propose, sample_add, sample_assign, sample_assign_all,
+    programme_confirm,
     audits_reassign, tool_create, tool_revise,
     token_create_personal, token_create_service, token_revoke,
     learning_entry_record, learning_entry_page, recommendation_source_create, recommendation_add, follow_up_record,

@@ -85,7 +85,7 @@ PAGES = {
     "audits:programme_confirm": {"public": False, "objects": "programmes", "post_only": True},
     "audits:sample_add": {"public": False, "objects": "programmes", "post_only": True},
     "audits:sample_remove": {"public": False, "objects": "entries", "post_only": True},
-    "audits:sample_auditor": {"public": False, "objects": "entries", "post_only": True},
+    "audits:sample_assign": {"public": False, "objects": "programmes", "post_only": True},
     "audits:tool_index": {"public": False, "roles": QA_ONLY},
     "audits:tool_show": {"public": False, "objects": "tools", "roles": QA_ONLY},
     "audits:tool_edit": {"public": False, "objects": "tools", "roles": QA_ONLY},
@@ -330,7 +330,7 @@ def allowed(rule: str, person, obj) -> bool:
 def kwargs_for(name: str, obj) -> dict:
     if obj is None:
         return {}
-    if name in ("audits:sample_remove", "audits:sample_auditor"):
+    if name == "audits:sample_remove":
         return {"pk": obj.programme_id, "entry_pk": obj.pk}
     return {"pk": obj.pk}
 

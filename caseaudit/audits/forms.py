@@ -6,15 +6,21 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 
 from caseaudit.organisation.models import Person
-from caseaudit.organisation.roles import Role
 from caseaudit.web.forms import GovukForm, GovukRadios, date_field
+from caseaudit.web.longtext import LongTextField
 
 from .grades import GRADE_DESCRIPTORS, Grade
 from .grades import Answer as AnswerChoice
-from .models import ActivityKind, Audit, QuestionKind
+from .models import ActivityKind, Audit, QuestionKind, SampleEntry
+from .selectors import auditor_label, auditors_with_load
 from .services.lifecycle import AuditDraft, ModerationDecision
 
 GRADE_CHOICES = Grade.choices
+# Stated limits for free text (issue 37: 20,000 characters were accepted silently). Evidence and answers are
+# a few paragraphs; the overall summaries can run longer. The model columns are unbounded: old and imported
+# text is never cut, only new typing is held to these.
+EVIDENCE_LIMIT = 5_000
+SUMMARY_LIMIT = 10_000
 
 
 def grade_field(label: str, required: bool = False, **kwargs) -> forms.ChoiceField:
@@ -25,7 +31,24 @@ def grade_field(label: str, required: bool = False, **kwargs) -> forms.ChoiceFie
     return field
 
 
-class AuditForm(GovukForm):
+class ServiceRefusalForm(GovukForm):
+    """A form a service may refuse after it is valid, with messages per field (AuditIncomplete).
+
+    The page is built again with those messages passed as `refused`: they become the form's own errors
+    while it cleans, so each box is marked and described by its message as any other error is."""
+
+    def __init__(self, *args, refused: dict[str, str] | None = None, **kwargs) -> None:
+        self.refused = refused or {}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        for name, message in self.refused.items():
+            self.add_error(name if name in self.fields else None, message)
+        return data
+
+
+class AuditForm(ServiceRefusalForm):
     """Every section's questions, grade and evidence, then the overall judgement.
 
     Nothing is required here: drafts save whatever is typed, and the submit
@@ -48,8 +71,11 @@ class AuditForm(GovukForm):
                 question_names.append(name)
                 answer = answers.get(question.pk)
                 if question.kind == QuestionKind.TEXT:
-                    fields[name] = forms.CharField(
-                        label=question.text, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                    fields[name] = LongTextField(
+                        label=question.text,
+                        max_length=EVIDENCE_LIMIT,
+                        what=f"The answer to ‘{question.text}’",
+                        rows=3,
                     )
                     initial[name] = answer.text if answer else ""
                 else:
@@ -63,10 +89,12 @@ class AuditForm(GovukForm):
             judgement = judgements.get(section.pk)
             grade_name, evidence_name = f"section_{section.pk}_grade", f"section_{section.pk}_evidence"
             fields[grade_name] = grade_field(f"Grade for {section.title}")
-            fields[evidence_name] = forms.CharField(
-                label=f"Evidence for {section.title}",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 5}),
+            # Required only on submission (the submit service says so): a draft saves whatever is typed.
+            evidence_label = f"Evidence for {section.title}"
+            fields[evidence_name] = LongTextField(
+                label=evidence_label if section.evidence_required else f"{evidence_label} (optional)",
+                max_length=EVIDENCE_LIMIT,
+                what=evidence_label,
                 help_text="What in the file supports this grade",
             )
             initial[grade_name] = judgement.grade if judgement else ""
@@ -85,7 +113,7 @@ class AuditForm(GovukForm):
             ("areas_for_development", "Areas for development"),
             ("recommended_actions", "Recommended actions"),
         ):
-            fields[name] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+            fields[name] = LongTextField(label=label, max_length=SUMMARY_LIMIT, rows=4)
             initial[name] = getattr(audit, name)
         initial["overall_grade"] = audit.overall_grade
         initial["is_critical"] = audit.is_critical
@@ -111,7 +139,7 @@ class AuditForm(GovukForm):
         return draft
 
 
-class ModerationForm(GovukForm):
+class ModerationForm(ServiceRefusalForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, audit: Audit, **kwargs) -> None:
@@ -122,20 +150,20 @@ class ModerationForm(GovukForm):
         for judgement in audit.judgements.select_related("section"):
             grade_name, reason_name = f"section_{judgement.section_id}_grade", f"section_{judgement.section_id}_reason"
             fields[grade_name] = grade_field(f"Moderated grade for {judgement.section.title}")
-            fields[reason_name] = forms.CharField(
+            fields[reason_name] = LongTextField(
                 label=f"Reason for changing the grade for {judgement.section.title}",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=EVIDENCE_LIMIT,
+                rows=3,
                 help_text="Needed only if you change the grade",
             )
             initial[grade_name] = judgement.moderated_grade or judgement.grade
             initial[reason_name] = judgement.moderation_reason
             self.rows.append({"judgement": judgement, "grade": grade_name, "reason": reason_name})
         fields["overall_grade"] = grade_field("Moderated overall grade")
-        fields["overall_reason"] = forms.CharField(
+        fields["overall_reason"] = LongTextField(
             label="Reason for changing the overall grade",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=EVIDENCE_LIMIT,
+            rows=3,
             help_text="Needed only if you change the grade",
         )
         super().__init__(*args, initial=initial, **kwargs)
@@ -164,44 +192,47 @@ class ActivityForm(GovukForm):
     happened_on = date_field(
         "Date", required_message="Enter the date", invalid_message="Enter a real date, like 27/03/2026"
     )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    family_words = forms.CharField(
+    notes = LongTextField(label="Notes", max_length=EVIDENCE_LIMIT, rows=4)
+    family_words = LongTextField(
         label="What the family said, in their own words",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=EVIDENCE_LIMIT,
+        what="What the family said",
+        rows=4,
         help_text="For family feedback: write their words, not a summary",
     )
 
 
 class AcknowledgeForm(GovukForm):
-    response = forms.CharField(
+    response = LongTextField(
         label="Your response (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=EVIDENCE_LIMIT,
+        what="Your response",
         help_text="Anything you want the QA team and your manager to know",
     )
 
 
 class CriticalActionForm(GovukForm):
-    action = forms.CharField(
+    action = LongTextField(
         label="What action was taken to keep the child safe?",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=EVIDENCE_LIMIT,
+        what="The action taken",
+        required=True,
         error_messages={"required": "Describe the action taken"},
     )
-
-
-def auditor_choices():
-    return Person.objects.filter(is_active=True, role_assignments__role=Role.AUDITOR).distinct().order_by("full_name")
 
 
 class ReassignForm(GovukForm):
     from_person = forms.ModelChoiceField(
         label="Move the open audits of",
         queryset=Person.objects.none(),
+        empty_label="Choose a person",
         error_messages={"required": "Select whose audits to move"},
     )
     to_person = forms.ModelChoiceField(
-        label="To", queryset=Person.objects.none(), error_messages={"required": "Select who takes them"}
+        label="To",
+        queryset=Person.objects.none(),
+        empty_label="Choose an auditor",
+        error_messages={"required": "Select who takes them"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -209,7 +240,9 @@ class ReassignForm(GovukForm):
         self.fields["from_person"].queryset = (
             Person.objects.filter(audits_to_do__status="draft").distinct().order_by("full_name")
         )
-        self.fields["to_person"].queryset = auditor_choices()
+        # Who takes them is chosen knowing their team and how many audits they already have.
+        self.fields["to_person"].queryset = auditors_with_load()
+        self.fields["to_person"].label_from_instance = auditor_label
 
     def clean(self):
         data = super().clean()
@@ -228,11 +261,17 @@ def set_month_choices(field: forms.ChoiceField, today) -> None:
 
 class ProgrammeForm(GovukForm):
     service_area = forms.ModelChoiceField(
-        label="Service area", queryset=None, error_messages={"required": "Select a service area"}
+        label="Service area",
+        queryset=None,
+        empty_label="Choose a service area",
+        error_messages={"required": "Select a service area"},
     )
     month = forms.ChoiceField(label="Month", choices=(), error_messages={"required": "Select a month"})
     tool = forms.ModelChoiceField(
-        label="Audit tool", queryset=None, error_messages={"required": "Select an audit tool"}
+        label="Audit tool",
+        queryset=None,
+        empty_label="Choose an audit tool",
+        error_messages={"required": "Select an audit tool"},
     )
     due_on = date_field(
         "Audits due by",
@@ -297,12 +336,38 @@ class SampleAddForm(GovukForm):
     )
 
 
-class SampleAuditorForm(GovukForm):
-    auditor = forms.ModelChoiceField(label="Auditor", queryset=None, error_messages={"required": "Select an auditor"})
+class SampleAssignForm(ServiceRefusalForm):
+    """The auditor of every child in a proposed sample, one list each, saved together.
 
-    def __init__(self, *args, **kwargs):
+    Each list names the auditor's team and open audits (selectors.auditors_with_open_audits, read once for
+    the whole form). A child with no auditor yet offers "Choose an auditor" and may be left so until the
+    sample is confirmed."""
+
+    def __init__(self, *args, entries: list[SampleEntry], auditors: list[Person], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["auditor"].queryset = auditor_choices()
+        self.entries = entries
+        self.auditors = {str(person.pk): person for person in auditors}
+        listed = [(key, auditor_label(person)) for key, person in self.auditors.items()]
+        self.rows = []
+        for entry in entries:
+            name = f"auditor_{entry.pk}"
+            case_id = entry.child.case_id
+            current = str(entry.auditor_id) if entry.auditor_id else ""
+            self.fields[name] = forms.ChoiceField(
+                label=f"Auditor for {case_id}",
+                choices=listed if current in self.auditors else [("", "Choose an auditor"), *listed],
+                required=False,
+                initial=current,
+                error_messages={"invalid_choice": f"Choose an auditor for {case_id} from the list"},
+            )
+            self.rows.append({"entry": entry, "field": name})
+        self.apply_govuk_classes()
+
+    def chosen(self) -> dict[int, Person | None]:
+        """Sample entry id -> the auditor chosen for it (None: none yet)."""
+        return {
+            entry.pk: self.auditors.get(self.cleaned_data.get(f"auditor_{entry.pk}") or "") for entry in self.entries
+        }
 
 
 class ToolSectionForm(GovukForm):
@@ -312,6 +377,12 @@ class ToolSectionForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Start a line with [text] for a free-text answer; other questions are answered yes, partly, no or not applicable",
+    )
+    # Worded so that leaving it alone (or a form without it) keeps the default: evidence required.
+    evidence_optional = forms.BooleanField(
+        label="The grade for this practice area can be submitted without evidence",
+        required=False,
+        help_text="Leave this unticked to require the auditor's evidence for the grade before the audit is submitted",
     )
 
     def clean_questions(self) -> str:
@@ -349,7 +420,10 @@ class ThemedProgrammeForm(GovukForm):
         error_messages={"required": "Enter the theme"},
     )
     tool = forms.ModelChoiceField(
-        label="Question set", queryset=None, error_messages={"required": "Select a question set"}
+        label="Question set",
+        queryset=None,
+        empty_label="Choose a question set",
+        error_messages={"required": "Select a question set"},
     )
     service_area = forms.ModelChoiceField(
         label="Service area", queryset=None, required=False, empty_label="The whole council"

@@ -63,6 +63,9 @@ class ToolSection(models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=150)
     guidance = models.TextField(blank=True)
+    # A grade an inspector cannot trace to evidence is worth little: submitting needs the evidence unless the
+    # tool says this practice area's grade can stand alone.
+    evidence_required = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["version", "position"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from caseaudit.organisation.models import Person, Team
+from caseaudit.organisation.models import Person, PersonRole, Team
 from caseaudit.organisation.roles import Role
 from caseaudit.web.lists import first_and_total
 
 from .access import audits_visible_to
-from .models import Audit, AuditStatus
+from .models import OPEN_STATUSES, Audit, AuditStatus
 
 
 def audit_detail(audit: Audit) -> dict:
@@ -173,3 +173,26 @@ def programmes_planning() -> QuerySet:
     from .models import Programme, ProgrammeStatus
 
     return Programme.objects.filter(status=ProgrammeStatus.PLANNING)
+
+
+def auditors_with_load() -> QuerySet[Person]:
+    """Everyone who can be given an audit, by name, with their team and `open_audits` (drafts, submitted and in
+    moderation assigned to them), so whoever assigns audits can spread the work. One grouped query."""
+    return (
+        Person.objects.filter(is_active=True, pk__in=PersonRole.objects.filter(role=Role.AUDITOR).values("person_id"))
+        .select_related("team")
+        .annotate(open_audits=Count("audits_to_do", filter=Q(audits_to_do__status__in=OPEN_STATUSES)))
+        .order_by("full_name", "pk")
+    )
+
+
+def auditors_with_open_audits() -> list[Person]:
+    return list(auditors_with_load())
+
+
+def auditor_label(person: Person) -> str:
+    """'Abigail Myers – QA team, 3 open audits': who they are, where they work, how busy they are."""
+    count = getattr(person, "open_audits", 0)
+    load = f"{count} open audit{'' if count == 1 else 's'}"
+    where = person.team.name if person.team_id and person.team else person.job_title
+    return f"{person.full_name} – {where}, {load}" if where else f"{person.full_name} – {load}"

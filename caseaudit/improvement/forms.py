@@ -118,6 +118,7 @@ class ResponsibleForm(GovukForm):
     responsible = forms.ModelChoiceField(
         label="Responsible professional",
         queryset=Person.objects.filter(is_active=True),
+        empty_label="Choose a person",
         error_messages={"required": "Choose the responsible professional"},
     )
     role = forms.ChoiceField(

@@ -89,7 +89,9 @@ class RecommendationForm(GovukForm):
         error_messages={"required": "Enter the agreed action"},
     )
     owner = forms.ModelChoiceField(
-        queryset=Person.objects.filter(is_active=True), error_messages={"required": "Choose the owner"}
+        queryset=Person.objects.filter(is_active=True),
+        empty_label="Choose an owner",
+        error_messages={"required": "Choose the owner"},
     )
     raised_on = date_field(
         "Date agreed", required_message="Enter the date it was agreed", invalid_message="Enter a real date"

@@ -165,9 +165,12 @@ def audit_save_draft(*, audit_id: int, by: Person, draft: AuditDraft, expected_v
 def incomplete_fields(audit: Audit, draft: AuditDraft) -> dict[str, str]:
     errors: dict[str, str] = {}
     for judgement in audit.judgements.select_related("section"):
-        grade, _ = draft.sections.get(judgement.section_id, ("", ""))
+        section = judgement.section
+        grade, evidence = draft.sections.get(judgement.section_id, ("", ""))
         if not grade:
-            errors[f"section_{judgement.section_id}_grade"] = f"Select a grade for {judgement.section.title}"
+            errors[f"section_{judgement.section_id}_grade"] = f"Select a grade for {section.title}"
+        if section.evidence_required and not evidence.strip():
+            errors[f"section_{judgement.section_id}_evidence"] = f"Enter the evidence for {section.title}"
     if not draft.overall_grade:
         errors["overall_grade"] = "Select an overall grade"
     if draft.is_critical and draft.overall_grade != Grade.INADEQUATE:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from caseaudit.organisation.models import Child, Person, ServiceArea
+from caseaudit.organisation.models import Child, Person, PersonRole, ServiceArea
 from caseaudit.organisation.roles import Role
 
 from ..errors import AuditRuleError
@@ -176,16 +176,55 @@ def sample_add(*, programme: Programme, case_id: str, today: datetime.date | Non
     )
 
 
-@transaction.atomic
-def sample_assign(*, entry: SampleEntry, auditor: Person) -> None:
-    if not auditor.has_role(Role.AUDITOR):
-        raise AuditRuleError(f"{auditor} is not an auditor", field="auditor")
-    if not may_audit(auditor, entry.child):
-        raise AuditRuleError(
-            f"{auditor} cannot audit {entry.child.case_id}: it is their own or their team's case", field="auditor"
+class SampleAssignmentRefused(AuditRuleError):
+    """Some choices cannot stand; `errors` maps sample entry ids to what is wrong. Nothing was saved."""
+
+    def __init__(self, errors: dict[int, str]) -> None:
+        super().__init__(next(iter(errors.values())), field="auditor")
+        self.errors = errors
+
+
+def sample_assign_all(*, programme: Programme, auditors: dict[int, Person | None]) -> int:
+    """Give the children of a proposed sample their auditors in one step (sample entry id -> auditor, or None
+    for none yet). Every choice is checked first; if any cannot stand, none is saved. Returns how many changed."""
+    with transaction.atomic():
+        # The programme's row first, as programme_confirm takes it: a confirmation cannot read the old auditors
+        # while this saves new ones.
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.is_confirmed:
+            raise AuditRuleError("This programme's sample is already confirmed")
+        entries = list(
+            programme.sample.select_for_update(of=("self",))
+            .select_related("child__allocated_worker", "child__team")
+            .filter(pk__in=auditors)
         )
-    entry.auditor = auditor
-    entry.save(update_fields=["auditor"])
+        chosen = {p.pk for p in auditors.values() if p is not None}
+        may_be_given = set(
+            PersonRole.objects.filter(person_id__in=chosen, role=Role.AUDITOR, person__is_active=True).values_list(
+                "person_id", flat=True
+            )
+        )
+        errors: dict[int, str] = {}
+        changed = []
+        for entry in entries:
+            auditor = auditors[entry.pk]
+            if auditor is not None and auditor.pk not in may_be_given:
+                errors[entry.pk] = f"{auditor} is not an auditor: choose another auditor for {entry.child.case_id}"
+            elif auditor is not None and not may_audit(auditor, entry.child):
+                errors[entry.pk] = f"{auditor} cannot audit {entry.child.case_id}: it is their own or their team's case"
+            elif entry.auditor_id != (auditor.pk if auditor else None):
+                entry.auditor = auditor
+                changed.append(entry)
+        if errors:
+            raise SampleAssignmentRefused(errors)
+        for entry in changed:  # one by one, so the change history records each
+            entry.save(update_fields=["auditor"])
+    return len(changed)
+
+
+def sample_assign(*, entry: SampleEntry, auditor: Person) -> None:
+    """One child's auditor (sample_assign_all for the whole sample)."""
+    sample_assign_all(programme=entry.programme, auditors={entry.pk: auditor})
 
 
 def quotas_check(programme: Programme) -> list[str]:

@@ -20,12 +20,17 @@ class SectionSpec:
     title: str
     questions: list[str]
     guidance: str = ""
+    evidence_required: bool = True
 
 
 def _write_sections(version: ToolVersion, sections: list[SectionSpec]) -> None:
     for position, spec in enumerate(sections, start=1):
         section = ToolSection.objects.create(
-            version=version, position=position, title=spec.title, guidance=spec.guidance
+            version=version,
+            position=position,
+            title=spec.title,
+            guidance=spec.guidance,
+            evidence_required=spec.evidence_required,
         )
         ToolQuestion.objects.bulk_create(
             [
@@ -78,7 +83,7 @@ def tool_fingerprint(version: ToolVersion | None) -> str:
     """What an editor's page was built from: the version and its content (an unused version is edited in place)."""
     if version is None:
         return ""
-    content = [[s.title, s.questions, s.guidance] for s in version_as_specs(version)]
+    content = [[s.title, s.questions, s.guidance, s.evidence_required] for s in version_as_specs(version)]
     return f"{version.pk}:{hashlib.sha256(json.dumps(content).encode()).hexdigest()[:16]}"
 
 
@@ -112,6 +117,7 @@ def version_as_specs(version: ToolVersion) -> list[SectionSpec]:
             section.title,
             [("[text] " if q.kind == QuestionKind.TEXT else "") + q.text for q in section.questions.all()],
             section.guidance,
+            section.evidence_required,
         )
         for section in version.sections.prefetch_related("questions")
     ]

@@ -48,12 +48,12 @@ def edit(request, pk: int):
                 audit_id=audit.pk, by=request.user, draft=form.to_draft(), expected_version=form.cleaned_data["version"]
             )
         except lifecycle.AuditIncomplete as refused:
-            # The draft was saved; show what is missing against each field.
-            for name, message in refused.errors.items():
-                form.add_error(name, message)
+            # The draft was saved; show what is missing against each field, over what they typed.
             audit.refresh_from_db()
-            form.data = form.data.copy()
-            form.data["version"] = audit.version
+            data = request.POST.copy()
+            data["version"] = str(audit.version)
+            form = AuditForm(data, audit=audit, refused=refused.errors)
+            form.is_valid()
         except ConcurrentEditError as conflict:
             extra_errors.append(conflict.message)
             # They have been told: saving again now replaces the other version.
@@ -104,8 +104,8 @@ def moderate(request, pk: int):
                 expected_version=form.cleaned_data["version"],
             )
         except lifecycle.AuditIncomplete as refused:
-            for name, message in refused.errors.items():
-                form.add_error(name, message)
+            form = ModerationForm(request.POST, audit=audit, refused=refused.errors)
+            form.is_valid()
         except AuditRuleError as refused:
             extra_errors.append(refused.message)
         else:

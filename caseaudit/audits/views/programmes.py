@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caseaudit.organisation.roles import Role
+from caseaudit.web.forms import summary_errors
 from caseaudit.web.permissions import require_role
 
 from ..errors import AuditRuleError
-from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAuditorForm, ThemedProgrammeForm, quotas_fingerprint
+from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAssignForm, ThemedProgrammeForm, quotas_fingerprint
 from ..models import Programme, SampleEntry
+from ..selectors import auditors_with_open_audits
 from ..services import sampling
 
 
@@ -99,18 +101,52 @@ def new_themed(request):
     )
 
 
-def show(request, pk: int, quotas_form=None, add_form=None):
+def _sample_of(programme: Programme) -> list[SampleEntry]:
+    return list(programme.sample.select_related("child__team"))
+
+
+def _assign_form(programme: Programme, data=None, refused=None) -> SampleAssignForm:
+    return SampleAssignForm(data, entries=_sample_of(programme), auditors=auditors_with_open_audits(), refused=refused)
+
+
+def show(request, pk: int, quotas_form=None, add_form=None, assign_form=None):
     programme = _programme_for(request, pk)
+    quotas_form = quotas_form or QuotasForm(programme=programme)
+    add_form = add_form or SampleAddForm()
+    if programme.is_confirmed:
+        assign_form = None
+    elif assign_form is None:
+        assign_form = _assign_form(programme)
+    sample = assign_form.entries if assign_form else []
     context = {
         "programme": programme,
-        "quotas_form": quotas_form or QuotasForm(programme=programme),
-        "add_form": add_form or SampleAddForm(),
-        "sample": programme.sample.select_related("child__team", "child__allocated_worker", "auditor"),
-        "auditors": SampleAuditorForm().fields["auditor"].queryset,
-        "short": sampling.quotas_check(programme) if programme.sample.exists() else [],
+        "quotas_form": quotas_form,
+        "add_form": add_form,
+        "assign_form": assign_form,
+        "sample": sample,
+        "errors": summary_errors(*(f for f in (quotas_form, assign_form, add_form) if f is not None and f.is_bound)),
+        "short": sampling.quotas_check(programme) if sample else [],
         "audits": programme.audits.select_related("child", "auditor").order_by("child__name"),
     }
     return render(request, "audits/programme_show.html", context)
+
+
+def _save_assignments(request, programme: Programme) -> SampleAssignForm | None:
+    """Save the auditors chosen on the page, if it sent them (any button of the sample's form sends them, so
+    choices are never lost by removing a child or confirming). Returns the form to show again when refused."""
+    if not any(key.startswith("auditor_") for key in request.POST):
+        return None
+    form = _assign_form(programme, request.POST)
+    if not form.is_valid():
+        return form
+    try:
+        sampling.sample_assign_all(programme=programme, auditors=form.chosen())
+    except sampling.SampleAssignmentRefused as refused:
+        errors = {f"auditor_{entry_pk}": message for entry_pk, message in refused.errors.items()}
+        form = _assign_form(programme, request.POST, refused=errors)
+        form.is_valid()
+        return form
+    return None
 
 
 @require_POST
@@ -171,34 +207,36 @@ def sample_add(request, pk: int):
 @require_POST
 def sample_remove(request, pk: int, entry_pk: int):
     programme = _programme_for(request, pk)
-    entry = get_object_or_404(SampleEntry, pk=entry_pk, programme=programme)
+    entry = get_object_or_404(SampleEntry.objects.select_related("child"), pk=entry_pk, programme=programme)
+    if programme.is_confirmed:
+        raise Http404
+    refused = _save_assignments(request, programme)
+    if refused is not None:
+        return show(request, pk, assign_form=refused)
     entry.delete()
     messages.success(request, f"{entry.child.case_id} removed from the sample")
     return redirect("audits:programme_show", pk=pk)
 
 
 @require_POST
-def sample_auditor(request, pk: int, entry_pk: int):
+def sample_assign(request, pk: int):
     programme = _programme_for(request, pk)
-    entry = get_object_or_404(
-        SampleEntry.objects.select_related("child__team", "child__allocated_worker"), pk=entry_pk, programme=programme
-    )
-    form = SampleAuditorForm(request.POST)
-    if form.is_valid():
-        try:
-            sampling.sample_assign(entry=entry, auditor=form.cleaned_data["auditor"])
-        except AuditRuleError as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, f"{form.cleaned_data['auditor']} will audit {entry.child.case_id}")
-    else:
-        messages.error(request, "Select an auditor")
+    if programme.is_confirmed:
+        raise Http404
+    refused = _save_assignments(request, programme)
+    if refused is not None:
+        return show(request, pk, assign_form=refused)
+    messages.success(request, "Auditors saved")
     return redirect("audits:programme_show", pk=pk)
 
 
 @require_POST
 def confirm(request, pk: int):
     programme = _programme_for(request, pk)
+    if not programme.is_confirmed:
+        refused = _save_assignments(request, programme)
+        if refused is not None:
+            return show(request, pk, assign_form=refused)
     try:
         audits = sampling.programme_confirm(programme=programme, by=request.user)
     except AuditRuleError as refused:

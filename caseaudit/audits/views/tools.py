@@ -26,7 +26,10 @@ def edit(request, pk: int):
     require_role(request.user, Role.QA_ADMIN)
     tool = get_object_or_404(AuditTool, pk=pk)
     current = tool.current_version
-    initial = [{"title": s.title, "questions": "\n".join(s.questions)} for s in version_as_specs(current)]
+    initial = [
+        {"title": s.title, "questions": "\n".join(s.questions), "evidence_optional": not s.evidence_required}
+        for s in version_as_specs(current)
+    ]
     formset = ToolSectionFormSet(request.POST or None, initial=initial, prefix="sections")
     note_form = ToolNoteForm(request.POST or None, initial={"based_on": tool_fingerprint(current)})
     extra_errors = []
@@ -35,6 +38,7 @@ def edit(request, pk: int):
             SectionSpec(
                 f.cleaned_data["title"].strip(),
                 [q.strip() for q in f.cleaned_data["questions"].splitlines() if q.strip()],
+                evidence_required=not f.cleaned_data["evidence_optional"],
             )
             for f in formset.forms
             if f.cleaned_data.get("title", "").strip()
