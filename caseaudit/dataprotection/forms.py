@@ -1,6 +1,6 @@
 from django import forms
 
-from caseaudit.web.forms import GovukFormMixin
+from caseaudit.web.forms import GovukFormMixin, date_field
 
 
 class SubjectAccessForm(GovukFormMixin, forms.Form):
@@ -22,18 +22,8 @@ class HistoryFilterForm(GovukFormMixin, forms.Form):
     person = forms.CharField(
         label="Person", required=False, help_text="Part of a name or email address", max_length=150
     )
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        help_text="For example, 2026-04-01",
-        error_messages={"invalid": "Enter a real date for ‘From’, for example 2026-04-01"},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        help_text="For example, 2026-06-30",
-        error_messages={"invalid": "Enter a real date for ‘To’, for example 2026-06-30"},
-    )
+    date_from = date_field("From", required=False)
+    date_to = date_field("To", required=False)
 
     def clean(self):
         data = super().clean()

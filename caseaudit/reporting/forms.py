@@ -28,9 +28,10 @@ class PeriodForm(GovukForm):
     def clean(self):
         data = super().clean()
         if data.get("kind") == "custom":
-            if not data.get("start"):
+            # A date already refused ("From must include a month") needs no second message.
+            if not data.get("start") and not self.has_error("start"):
                 self.add_error("start", "Enter the first day of the period")
-            if not data.get("end"):
+            if not data.get("end") and not self.has_error("end"):
                 self.add_error("end", "Enter the last day of the period")
             if data.get("start") and data.get("end") and data["end"] < data["start"]:
                 self.add_error("end", "The end must be on or after the start")

@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .dates import GovukDateField, GovukDateInput, date_field, error_parts
+
+__all__ = ["GovukDateField", "GovukDateInput", "date_field"]  # the date input lives in dates.py
+
 _WIDGET_CLASSES = {
     forms.RadioSelect: "",
     forms.CheckboxSelectMultiple: "",
@@ -92,6 +96,9 @@ class GovukFormMixin(_FormBase):
             described_by = []
             if field.help_text:
                 described_by.append(f"{bound.auto_id}-hint")
+            if isinstance(field.widget, GovukDateInput):
+                # Only the Day, Month or Year box that is wrong is marked (and linked from the error summary).
+                field.widget.error_parts = error_parts(self.errors[name].as_data()) if name in self.errors else ()
             if name in self.errors:
                 described_by.append(f"{bound.auto_id}-error")
                 base = (field.widget.attrs.get("class") or " ").split(" ")[0]
@@ -126,32 +133,12 @@ class GovukCheckboxes(forms.CheckboxSelectMultiple):
     template_name = "django/forms/widgets/checkbox_select.html"
 
 
-class GovukDateInput(forms.DateInput):
-    """A native date field; it also accepts typed dates like 31/03/2026."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
-
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"]
-
-
-def date_field(
-    label: str, *, required_message: str = "", invalid_message: str = "Enter a real date, like 27/03/2026", **kwargs
-) -> forms.DateField:
-    """A GOV.UK date field that accepts ISO and UK day/month/year dates, with GOV.UK-worded errors."""
-    messages = {"invalid": invalid_message}
-    if required_message:
-        messages["required"] = required_message
-    return forms.DateField(
-        label=label, input_formats=DATE_INPUT_FORMATS, widget=GovukDateInput, error_messages=messages, **kwargs
-    )
-
-
 def error_anchor(bound_field) -> str:
-    """Where an error summary link should land: the first radio or checkbox of a group."""
+    """Where an error summary link should land: the first radio or checkbox of a group, the first wrong box
+    of a date."""
+    widget = bound_field.field.widget
+    if isinstance(widget, GovukDateInput):
+        return f"{bound_field.auto_id}_{(widget.error_parts or ('day',))[0]}"
     if getattr(bound_field.field.widget, "use_fieldset", False) and bound_field.widget_type != "checkbox":
         return f"{bound_field.auto_id}_0"
     return bound_field.id_for_label or bound_field.auto_id

@@ -37,7 +37,7 @@ VISITOR_PAGES = ["/account/sign-in", "/account/signed-out", "/accessibility", "/
 EXTRA_URLS = {
     "qa_admin": [
         "/reports/?kind=year",
-        "/reports/?kind=custom&start-day=1&start-month=1&start-year=2020&end-day=31&end-month=12&end-year=2030",
+        "/reports/?kind=custom&start_day=1&start_month=1&start_year=2020&end_day=31&end_month=12&end_year=2030",
         "/improvement/?status=closed",
         "/audits/mine/?list=to_share",
     ],

@@ -24,6 +24,7 @@ from caseaudit.audits.standard_tool import STANDARD_SECTIONS
 from caseaudit.organisation.roles import Role
 from tests.audits.conftest import complete_draft
 from tests.browser.conftest import JOURNEYS_BOTH_WAYS
+from tests.browser.dates import fill_date
 from tests.factories import ChildFactory, PersonFactory
 
 # Every journey here runs twice: with JavaScript, and with it switched off (issue 11: htmx only enhances).
@@ -131,9 +132,9 @@ def test_a_qa_admin_plans_a_monthly_programme_and_confirms_a_random_sample(
 
     expect(heading(page)).to_have_text("Plan a monthly audit programme")
     page.get_by_label("Service area").select_option(label="North")
-    page.get_by_label("Month").select_option(label=f"{this_month:%B %Y}")
+    page.get_by_role("combobox", name="Month").select_option(label=f"{this_month:%B %Y}")
     page.get_by_label("Audit tool").select_option(label="Case file audit (standard)")
-    page.get_by_label("Audits due by").fill(month_end.isoformat())
+    fill_date(page, "Audits due by", month_end)
     page.get_by_label("Files to audit per team").fill("2")
     page.get_by_role("button", name="Create programme").click()
 

@@ -26,6 +26,7 @@ from caseaudit.audits.services.tools import standard_tools_ensure
 from caseaudit.improvement.models import ImprovementPlan, StageKind
 from tests.audits.conftest import complete_draft
 from tests.browser.conftest import JOURNEYS_BOTH_WAYS
+from tests.browser.dates import date_input, expect_date, fill_date
 
 # Every journey here runs twice: with JavaScript, and with it switched off (issue 11: htmx only enhances).
 pytestmark = [pytest.mark.browser, JOURNEYS_BOTH_WAYS]
@@ -140,16 +141,7 @@ def fill_action(page: Page, n: int, text: str, owner: str | None, due_on: dateti
     if owner:
         fieldset.get_by_label("Owner").select_option(label=owner)
     if due_on:
-        fieldset.get_by_label("Due by").fill(due_on.isoformat())
-
-
-def same_either_way_round(start: datetime.date) -> datetime.date:
-    """The first date from `start` whose day and month are equal (12/12/2026), so typing it into the
-    native date field gives the same date whether the browser orders the parts day or month first."""
-    date = start
-    while date.day != date.month:
-        date += datetime.timedelta(days=1)
-    return date
+        fill_date(fieldset, "Due by", due_on)
 
 
 def error_summary(page: Page) -> Locator:
@@ -197,7 +189,7 @@ def test_the_practice_lead_records_the_day_three_meeting_and_the_service_manager
     # The practice lead records the meeting and two remedial actions.
     stage_row(page, "Day-three meeting").get_by_role("link", name="Record the meeting").click()
     expect(heading(page)).to_have_text("Record the day-three meeting")
-    expect(page.get_by_label("Date of the meeting")).to_have_value(today.isoformat())
+    expect_date(page, "Date of the meeting", today)
     page.get_by_label("Who attended").fill("Practice Lead (chair), Social Worker, Team Manager")
     page.get_by_label("Notes of the discussion").fill("Olivia's views are missing from her plan.")
     fill_action(page, 1, first_action, "Social Worker", today + datetime.timedelta(days=14))
@@ -285,27 +277,37 @@ def test_the_practice_lead_is_told_what_is_wrong_with_the_actions_without_losing
     )
     expect(
         summary.get_by_role("link", name="The due date for action 2 must be today or in the future")
-    ).to_have_attribute("href", "#id_actions-1-due_on")
+    ).to_have_attribute("href", "#id_actions-1-due_on_day")
     # Each message is also beside the field it is about, and the field is marked invalid.
     expect(action_fieldset(page, 1).locator(".govuk-error-message")).to_have_text("Error: Choose who owns action 1")
     expect(action_fieldset(page, 1).get_by_label("Owner")).to_have_attribute("aria-invalid", "true")
     expect(action_fieldset(page, 2).locator(".govuk-error-message")).to_have_text(
         "Error: The due date for action 2 must be today or in the future"
     )
-    expect(action_fieldset(page, 2).get_by_label("Due by")).to_have_attribute("aria-invalid", "true")
+    # A date too early is wrong as a whole: every box of it is marked.
+    for box in ("Day", "Month", "Year"):
+        expect(date_input(action_fieldset(page, 2), "Due by").get_by_label(box, exact=True)).to_have_attribute(
+            "aria-invalid", "true"
+        )
+        expect(date_input(action_fieldset(page, 2), "Due by").get_by_label(box, exact=True)).to_have_class(
+            re.compile(r"\bgovuk-input--error\b")
+        )
+    expect(date_input(action_fieldset(page, 1), "Due by").get_by_label("Day", exact=True)).not_to_have_class(
+        re.compile(r"\bgovuk-input--error\b")
+    )
     # Nothing typed is lost.
     expect(page.get_by_label("Who attended")).to_have_value("Practice Lead, Social Worker")
     expect(action_fieldset(page, 1).get_by_label("Action", exact=True)).to_have_value(unowned)
     expect(action_fieldset(page, 2).get_by_label("Action", exact=True)).to_have_value(overdue)
     expect(action_fieldset(page, 2).get_by_label("Owner").locator("option:checked")).to_have_text("Social Worker")
-    expect(action_fieldset(page, 2).get_by_label("Due by")).to_have_value(
-        (today - datetime.timedelta(days=1)).isoformat()
-    )
+    expect_date(action_fieldset(page, 2), "Due by", today - datetime.timedelta(days=1))
     page.screenshot(path=shots_dir / "improvement-meeting-errors.png", full_page=True)
 
     # Following a summary link lands on the field to correct.
     summary.get_by_role("link", name="Choose who owns action 1").click()
     expect(action_fieldset(page, 1).get_by_label("Owner")).to_be_focused()
+    summary.get_by_role("link", name="The due date for action 2 must be today or in the future").click()
+    expect(date_input(action_fieldset(page, 2), "Due by").get_by_label("Day", exact=True)).to_be_focused()
 
     page.get_by_role("link", name="Back to the plan").click()
     expect(heading(page)).to_have_text(f"Improvement plan for case {plan.child.case_id}")
@@ -318,7 +320,7 @@ def test_the_practice_lead_is_told_what_is_wrong_with_the_actions_without_losing
 def test_the_practice_lead_can_record_the_meeting_with_the_keyboard_alone(page: Page, council, sign_in):
     plan = inadequate_plan(council)
     case_id = plan.child.case_id
-    due_on = same_either_way_round(timezone.localdate() + datetime.timedelta(days=1))
+    due_on = timezone.localdate() + datetime.timedelta(days=1)
 
     sign_in(council["practice_lead"])
     expect(heading(page)).to_have_text("Hello, Practice Lead")
@@ -342,10 +344,12 @@ def test_the_practice_lead_can_record_the_meeting_with_the_keyboard_alone(page: 
     assert focused_id(page) == "id_actions-0-owner"
     page.keyboard.type("Social Worker")  # a closed select picks the option typed
     expect(page.locator("#id_actions-0-owner option:checked")).to_have_text("Social Worker")
-    page.keyboard.press("Tab")
-    assert focused_id(page) == "id_actions-0-due_on"
-    page.keyboard.type(f"{due_on:%d%m%Y}")  # the native date field: day, month, year (or month, day, year)
-    expect(page.locator("#id_actions-0-due_on")).to_have_value(due_on.isoformat())
+    # The due date's Day, Month and Year boxes, in that order, each reached with Tab.
+    for part, typed in (("day", due_on.day), ("month", due_on.month), ("year", due_on.year)):
+        page.keyboard.press("Tab")
+        assert focused_id(page) == f"id_actions-0-due_on_{part}"
+        page.keyboard.type(str(typed))
+    expect_date(action_fieldset(page, 1), "Due by", due_on)
     tab_to(page, "Record the meeting")
     page.keyboard.press("Enter")
 

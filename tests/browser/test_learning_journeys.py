@@ -23,6 +23,7 @@ from playwright.sync_api import Locator, Page, expect
 from caseaudit.learning.models import LearningEntry, Recommendation, RecommendationSource, Status
 from caseaudit.reporting.periods import quarter
 from tests.browser.conftest import JOURNEYS_BOTH_WAYS
+from tests.browser.dates import expect_date, fill_date
 from tests.reporting.test_figures import done_audit
 
 # Every journey here runs twice: with JavaScript, and with it switched off (issue 11: htmx only enhances).
@@ -118,7 +119,7 @@ def report_with_three_recommendations(council) -> tuple[RecommendationSource, li
 def record_follow_up(page: Page, number: int, status: str, evidence: str) -> None:
     page.get_by_role("link", name=f"Follow up recommendation {number}", exact=True).click()
     expect(heading(page)).to_have_text("Record a follow-up")
-    expect(page.get_by_label("Date of the follow-up")).to_have_value(timezone.localdate().isoformat())
+    expect_date(page, "Date of the follow-up", timezone.localdate())
     page.get_by_role("radio", name=status, exact=True).check()
     page.get_by_label("Evidence seen").fill(evidence)
     page.get_by_role("button", name="Record follow-up").click()
@@ -127,7 +128,7 @@ def record_follow_up(page: Page, number: int, status: str, evidence: str) -> Non
 def fill_learning(page: Page, title: str) -> None:
     page.get_by_role("radio", name="Briefing", exact=True).check()
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Date", exact=True).fill(timezone.localdate().isoformat())
+    fill_date(page, "Date", timezone.localdate())
     page.get_by_label("Summary").fill("Seeing children alone, and recording their words, at every visit.")
 
 
@@ -160,7 +161,7 @@ def test_a_qa_lead_turns_a_reports_findings_about_the_voice_of_the_child_into_a_
 
     page.get_by_role("radio", name="Briefing", exact=True).check()
     page.get_by_label("Title").fill(title)
-    page.get_by_label("Date", exact=True).fill(today.isoformat())
+    fill_date(page, "Date", today)
     page.get_by_label("Summary").fill(summary)
     page.get_by_role("button", name="Save").click()
 
@@ -288,7 +289,7 @@ def test_a_follow_up_without_evidence_is_refused_and_keeps_the_chosen_status(pag
     expect(page.locator("#id_evidence-error")).to_have_text("Error: Describe the evidence seen at this follow-up")
     expect(page.get_by_label("Evidence seen")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("radio", name="Partially implemented", exact=True)).to_be_checked()
-    expect(page.get_by_label("Date of the follow-up")).to_have_value(timezone.localdate().isoformat())
+    expect_date(page, "Date of the follow-up", timezone.localdate())
 
     # The summary link lands on the field to correct; with evidence the follow-up is recorded.
     summary.get_by_role("link", name="Describe the evidence seen at this follow-up").click()

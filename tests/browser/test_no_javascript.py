@@ -20,6 +20,7 @@ from caseaudit.learning.models import LearningEntry
 from caseaudit.reporting.periods import month
 from tests.browser.a11y import signed_in_context
 from tests.browser.conftest import sign_in_through_the_form
+from tests.browser.dates import fill_date
 from tests.browser.test_audit_journeys import PRACTICE_AREAS, choose, open_audit, submitted_audit, summary_value
 from tests.browser.test_improvement_journeys import inadequate_plan, stage_row
 
@@ -104,7 +105,7 @@ def test_a_qa_lead_records_learning_without_javascript(no_js, council):
     page.goto("/learning/new")
     page.get_by_role("radio", name="Briefing", exact=True).check()
     page.get_by_label("Title").fill("Hearing the child")
-    page.get_by_label("Date", exact=True).fill((timezone.localdate() - datetime.timedelta(days=1)).isoformat())
+    fill_date(page, "Date", timezone.localdate() - datetime.timedelta(days=1))
     page.get_by_label("Summary").fill("Seeing children alone at every visit.")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Learning recorded")

@@ -62,11 +62,13 @@ def test_bad_dates_are_explained_and_list_nothing(client, case_history):
     client.force_login(council["qa_admin"])
     response = client.get(url(child), {"date_from": "2026-02-30"})
     body = response.content.decode()
-    assert "There is a problem" in body and "Enter a real date for ‘From’" in body
+    assert "There is a problem" in body and "From must be a real date" in body
     assert response.context["page"] is None
     body = client.get(url(child), {"date_from": "2026-05-01", "date_to": "2026-04-01"}).content.decode()
     assert "‘To’ must be the same as or after ‘From’" in body
-    assert 'value="2026-05-01"' in body  # what was typed is kept
+    # What was typed is kept, in the Day, Month and Year boxes.
+    assert 'name="date_from_day" value="1"' in body and 'name="date_from_month" value="5"' in body
+    assert 'name="date_from_year" value="2026"' in body
 
 
 def test_a_long_history_is_paged_and_keeps_the_filters(client, case_history):

@@ -55,7 +55,8 @@ def test_bad_custom_dates_are_refused_clearly(client, council):
     body = client.get("/reports/", {"kind": "custom", "start": "2026-05-01", "end": "2026-04-01"}).content.decode()
     assert "There is a problem" in body and "The end must be on or after the start" in body
     body = client.get("/reports/", {"kind": "custom", "start": "2026-02-30"}).content.decode()
-    assert "Enter a real date for the start" in body
+    assert "From must be a real date" in body
+    assert 'name="start_day" value="30"' in body and 'name="start_month" value="2"' in body  # as typed
 
 
 def test_the_pdf_reads_back_with_the_figures_on_a4_pages(client, council, audits, tmp_path):

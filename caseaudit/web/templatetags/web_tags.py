@@ -21,6 +21,27 @@ def anchor(bound_field) -> str:
 
 
 @register.filter
+def as_hidden_inputs(bound_field) -> str:
+    """What a field holds, as hidden inputs without ids: to carry the answers of a GET form into a POST form on
+    the same page. A date input gives its Day, Month and Year boxes; an empty field gives nothing."""
+    from django.utils.html import format_html_join
+
+    from caseaudit.web.dates import PARTS, GovukDateInput
+
+    value = bound_field.value()
+    widget = bound_field.field.widget
+    if isinstance(widget, GovukDateInput):
+        pairs = [
+            (f"{bound_field.html_name}_{part}", text)
+            for part, text in zip(PARTS, widget.parts(value), strict=True)
+            if text not in (None, "")
+        ]
+    else:
+        pairs = [(bound_field.html_name, value)] if value else []
+    return format_html_join("", '<input type="hidden" name="{}" value="{}">', pairs)
+
+
+@register.filter
 def get_field(form, name: str):
     return form[name]
 
