@@ -33,10 +33,12 @@ lint: $(VENV)/.installed-dev
 # The period report on PostgreSQL at 100,000 and 1,000,000 audits (bench/README.md).
 # Pages under load on two gunicorn instances, reads and saves at once, then the report against raw SQL.
 # BENCH_ARGS=--fresh rebuilds the cached benchmark databases.
+# Then saves of an activity during a historic import, beside the same saves without one (p95).
 bench: $(VENV)/.installed-dev assets
 	mkdir -p var/static
 	$(BIN)/python bench/load_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/saves_during_import.py
 
 install: system-packages-run $(VENV)/.installed assets
 

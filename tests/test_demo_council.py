@@ -203,3 +203,22 @@ def test_make_runs_seeding_exits_cleanly_with_the_demo_reports_pdf_made(tmp_path
         assert done.returncode == 0, done.stderr[-2000:]
     # The charts and the PDF of the demo's published report are in the machine's cache folder.
     assert len(list((tmp_path / "cache").glob("*.djcache"))) >= 2
+
+
+def test_verify_audit_trail_finds_every_demo_record_recorded(seeded):
+    """`caseaudit migrate && caseaudit seed_demo && caseaudit verify_audit_trail` prints OK: the seed writes in
+    bulk, and one summary entry in the change history names every record it added (decision 0082)."""
+    from caseaudit.trail.bulk import KEY
+    from caseaudit.trail.models import TrailEntry
+
+    out = StringIO()
+    call_command("verify_audit_trail", stdout=out)
+    assert "the chain is intact" in out.getvalue() and "OK: all" in out.getvalue()
+    [summary] = TrailEntry.objects.filter(additional_data__has_key=KEY)
+    assert summary.object_repr == "Demo council (caseaudit seed_demo)"
+    children = list(Child.objects.order_by("pk").values_list("pk", flat=True))
+    assert summary.additional_data[KEY]["organisation.Child"] == [[children[0], children[-1]]]
+    # Seeding again adds nothing, and no second summary.
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    assert TrailEntry.objects.filter(additional_data__has_key=KEY).count() == 1
+    call_command("verify_audit_trail", stdout=StringIO())

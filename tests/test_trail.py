@@ -194,7 +194,7 @@ def test_verify_reports_a_broken_chain_and_unrecorded_records_together(history):
 
 
 def test_records_written_in_bulk_on_purpose_are_accounted_for(council):
-    """Judgements come with their audit, a case import's children with its run, the shipped
+    """Judgements come with their audit, a case import's children are named in its summary entry, the shipped
     profiles and retention periods with their migrations: none needs an entry of its own."""
     from caseaudit.audits.services.lifecycle import audit_open
     from caseaudit.audits.services.tools import standard_tools_ensure

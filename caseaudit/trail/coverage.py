@@ -3,13 +3,13 @@
 A record saved through a service gets its creation entry in the same transaction,
 so a record without one was written around the history: a save whose history
 failed before services were atomic, or a row inserted straight into the database.
-A few kinds of record are written in bulk on purpose and accounted for another way;
-ACCOUNTED says which and why. Everything else needs an entry of its own.
+A record written in bulk (an import, the demo seed) is named instead in its write's one summary
+entry (`bulk.py`, decision 0082). A few kinds of record are accounted for another way; ACCOUNTED
+says which and why. Everything else needs an entry of its own or a name in a summary.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +17,7 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from .bulk import Named
 from .models import TrailEntry
 
 
@@ -27,14 +28,16 @@ def _creations(model: type[Model], pk) -> QuerySet[TrailEntry]:
     )
 
 
-def _part_of(parent: str, only: Q | None = None) -> Callable[[QuerySet], QuerySet]:
-    """Written in bulk in the same transaction as `parent`, whose creation entry covers them."""
+@dataclass(frozen=True)
+class _PartOf:
+    """Written in bulk in the same transaction as `parent`, whose creation (its entry, or its name in a
+    summary entry) covers them."""
 
-    def exclude(queryset: QuerySet) -> QuerySet:
-        parent_model = queryset.model._meta.get_field(parent).related_model
-        return queryset.exclude(Exists(_creations(parent_model, OuterRef(f"{parent}_id"))), only or Q())
+    parent: str
 
-    return exclude
+    def __call__(self, queryset: QuerySet) -> QuerySet:
+        parent_model = queryset.model._meta.get_field(self.parent).related_model
+        return queryset.exclude(Exists(_creations(parent_model, OuterRef(f"{self.parent}_id"))))
 
 
 def _seeded(only: Q | None = None) -> Callable[[QuerySet], QuerySet]:
@@ -42,35 +45,18 @@ def _seeded(only: Q | None = None) -> Callable[[QuerySet], QuerySet]:
     return lambda queryset: queryset.none() if only is None else queryset.exclude(only)
 
 
-# label -> how its records without an entry of their own are accounted for (decisions 0003 and 0010).
+# label -> how its records without an entry of their own are accounted for (decisions 0003 and 0082).
 ACCOUNTED: dict[str, Callable[[QuerySet], QuerySet]] = {
-    "audits.SectionJudgement": _part_of("audit"),  # audit_open and the historic import
-    "audits.ToolQuestion": _part_of("section"),  # tool_create, tool_revise
-    "audits.ProgrammeQuota": _part_of("programme"),  # programme_create
-    "audits.SampleEntry": _part_of("programme"),  # sample_propose
-    "audits.Activity": _part_of("audit", Q(audit__imported=True)),  # a historic import's activities only
+    "audits.SectionJudgement": _PartOf("audit"),  # audit_open
+    "audits.ToolQuestion": _PartOf("section"),  # tool_create, tool_revise
+    "audits.ProgrammeQuota": _PartOf("programme"),  # programme_create
+    "audits.SampleEntry": _PartOf("programme"),  # sample_propose
     # Written with the history off so no entry copies what was removed; the run's entry
     # and one entry per child say what went (decision 0041).
-    "dataprotection.Anonymisation": _part_of("run"),
+    "dataprotection.Anonymisation": _PartOf("run"),
     "dataprotection.RetentionPeriod": _seeded(),  # one per legal status
     "imports.MappingProfile": _seeded(Q(builtin=True)),
 }
-
-
-def _children_from_case_imports() -> set[int]:
-    """A case import records the children it creates in its run's change rows, whose digest
-    is in the run's creation entry (decision 0010), not one entry each."""
-    from caseaudit.imports.models import ImportChange, ImportKind
-
-    ids: set[int] = set()
-    rows = ImportChange.objects.filter(run__kind=ImportKind.CASES, action="created")
-    for object_id, changes in rows.values_list("object_id", "changes").iterator(chunk_size=100):
-        if object_id is not None:
-            ids.add(object_id)
-        if isinstance(changes, str):
-            changes = json.loads(changes)
-        ids.update(pk for _, pk in (changes or {}).get("created", []) if pk is not None)
-    return ids
 
 
 @dataclass(frozen=True)
@@ -90,17 +76,21 @@ class CoverageReport:
 def unrecorded_records() -> CoverageReport:
     checked = 0
     unrecorded: dict[str, list] = {}
+    named = Named.from_history()
     for model in sorted(auditlog.get_models(), key=lambda m: m._meta.label):
         label = model._meta.label
         queryset = model._default_manager.all()
         checked += queryset.count()
-        missing = queryset.exclude(Exists(_creations(model, OuterRef("pk"))))
-        if label in ACCOUNTED:
-            missing = ACCOUNTED[label](missing)
-        pks = list(missing.order_by("pk").values_list("pk", flat=True))
-        if pks and label == "organisation.Child":
-            imported = _children_from_case_imports()
-            pks = [pk for pk in pks if pk not in imported]
+        missing = queryset.exclude(Exists(_creations(model, OuterRef("pk")))).order_by("pk")
+        rule = ACCOUNTED.get(label)
+        if rule is not None:
+            missing = rule(missing)
+        if isinstance(rule, _PartOf):
+            parent = model._meta.get_field(rule.parent).related_model._meta.label
+            rows = missing.values_list("pk", f"{rule.parent}_id")
+            pks = [pk for pk, of in rows if not named.covers(label, pk) and not named.covers(parent, of)]
+        else:
+            pks = [pk for pk in missing.values_list("pk", flat=True) if not named.covers(label, pk)]
         if pks:
             unrecorded[label] = pks
     return CoverageReport(checked, unrecorded)

@@ -41,6 +41,10 @@ class TrailEntry(AbstractLogEntry):
         # through its manager, so save() is the one hook every entry passes.
         if self.pk is not None:
             raise TrailIsAppendOnly("Change history entries cannot be changed.")
+        from .bulk import keep_for_later
+
+        if keep_for_later(self, args, kwargs):  # a bulk write appends it at its end (decision 0082)
+            return
         using = kwargs.get("using") or router.db_for_write(type(self))
         with transaction.atomic(using=using):
             lock_chain(using)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from caseaudit.improvement.models import StageKind
 from caseaudit.organisation.models import Child, LegalStatus, Person, ServiceArea, Team
+from caseaudit.trail.bulk import recorded_in_bulk
 
 from ..models import CaseEvent, CaseField, ImportKind, ImportRun, MappingProfile
 from ..profiles import COMMON_STATUSES, ensure_builtin_profiles, matches
@@ -422,7 +423,9 @@ def _finish_check(planned, lookups: _Lookups, result: ImportResult, progress: Pr
 
 def _write(planned, existing, result: ImportResult, progress: Progress | None, **run_fields) -> None:
     new_teams = sorted({row.new_team for _, row, _ in planned if row.new_team})
-    with transaction.atomic():
+    # One summary entry names the children, teams and run this import made, appended as its transaction
+    # ends: the change history's lock is held for milliseconds, not the whole import (decision 0082).
+    with transaction.atomic(), recorded_in_bulk("Case extract import", actor=run_fields["actor"]) as bulk:
         team_ids = {}
         for area, team in new_teams:
             area_obj, _ = ServiceArea.objects.get_or_create(name=area.strip())
@@ -455,12 +458,14 @@ def _write(planned, existing, result: ImportResult, progress: Progress | None, *
             written = sum(1 for action, _, _ in planned if action != "unchanged")
             progress(written, written, phase="written")
         ids = dict(Child.objects.values_list("case_id", "pk").iterator(chunk_size=10000))
+        bulk.add(Child, (ids[row.case_id] for action, row, _ in planned if action == "created"))
         _write_events(planned, ids)
-        record_run(
+        run = record_run(
             result=result,
             planned=((action, row.case_id, ids.get(row.case_id), changes) for action, row, changes in planned),
             **run_fields,
         )
+        bulk.describe(f"Case extract import, run {run.pk} ({run.filename})", import_run=run.pk)
         result.committed = True
 
 

@@ -29,6 +29,7 @@ from caseaudit.audits.models import (
 )
 from caseaudit.audits.services.tools import standard_tools_ensure
 from caseaudit.organisation.models import Child, LegalStatus, Person, ServiceArea, Team
+from caseaudit.trail.bulk import BulkWrite, recorded_in_bulk
 
 from ..models import ImportKind
 from ..tables import ImportResult, RowError, RowProblem, Table, normalise_header, parse_date, shorten
@@ -272,9 +273,12 @@ def import_historic_audits(
         result.note("already imported" if row.ref in ctx.imported_refs else "created", row.ref)
     if not commit or result.errors:
         return result
-    with transaction.atomic():
-        planned = _write(rows, ctx, result, open_plans=open_plans)
-        record_run(result=result, planned=planned, actor=actor, filename=filename, sha256=sha256, run=run)
+    # The import's history is one summary entry naming every record it made, appended as its
+    # transaction ends: the chain's lock is held for milliseconds, not the whole import (decision 0082).
+    with transaction.atomic(), recorded_in_bulk("Historic audit import", actor=actor) as bulk:
+        planned = _write(rows, ctx, result, open_plans=open_plans, bulk=bulk, progress=progress)
+        stored = record_run(result=result, planned=planned, actor=actor, filename=filename, sha256=sha256, run=run)
+        bulk.describe(f"Historic audit import, run {stored.pk} ({stored.filename})", import_run=stored.pk)
         result.committed = True
     return result
 
@@ -354,11 +358,15 @@ def _team_id(row: AuditRow, ctx: _Context) -> int | None:
     return candidates[0][0]
 
 
-def _write(rows: list[AuditRow], ctx: _Context, result: ImportResult, *, open_plans: bool) -> list:
+def _write(
+    rows: list[AuditRow], ctx: _Context, result: ImportResult, *, open_plans: bool, bulk: BulkWrite, progress=None
+) -> list:
     planned: list[tuple[str, str, int | None, dict[str, str]]] = []
     created: dict[str, Audit] = {}
     themes: dict[str, Programme] = {}
-    for row in sorted(rows, key=lambda r: (r.audit_date, r.line)):
+    for done, row in enumerate(sorted(rows, key=lambda r: (r.audit_date, r.line))):
+        if progress:  # rows written so far, still inside the import's transaction
+            progress(done, len(rows), phase="writing")
         if row.ref in ctx.imported_refs:
             planned.append(("unchanged", row.ref, None, {}))
             continue
@@ -379,7 +387,7 @@ def _write(rows: list[AuditRow], ctx: _Context, result: ImportResult, *, open_pl
         if row.kind == AuditKind.THEMED:
             programme = themes.get(normalise_header(row.theme)) or _themed_programme(row, ctx, rows)
             themes[normalise_header(row.theme)] = programme
-        audit = _create_audit(row, ctx, child_id, team_id or child_team, programme, created)
+        audit = _create_audit(row, ctx, child_id, team_id or child_team, programme, created, bulk)
         created[row.ref] = audit
         planned.append(("created", row.ref, audit.pk, {"child": row.case_id, "final_grade": audit.final_grade}))
     if open_plans:
@@ -415,7 +423,13 @@ def _themed_programme(row: AuditRow, ctx: _Context, rows: list[AuditRow]) -> Pro
 
 
 def _create_audit(
-    row: AuditRow, ctx: _Context, child_id: int, team_id: int, programme: Programme | None, created: dict[str, Audit]
+    row: AuditRow,
+    ctx: _Context,
+    child_id: int,
+    team_id: int,
+    programme: Programme | None,
+    created: dict[str, Audit],
+    bulk: BulkWrite,
 ) -> Audit:
     final = row.moderated or row.grade
     # Imported audits have no time of day: noon keeps the date the same in every time zone offset we use.
@@ -441,13 +455,14 @@ def _create_audit(
         imported=True,
         import_ref=row.ref,
     )
-    SectionJudgement.objects.bulk_create(
+    judgements = SectionJudgement.objects.bulk_create(
         [
             SectionJudgement(audit=audit, section_id=section_id, grade=row.sections.get(section_id, ""))
             for section_id in ctx.section_titles
         ]
     )
-    Activity.objects.bulk_create(
+    bulk.add(SectionJudgement, (judgement.pk for judgement in judgements))
+    activities = Activity.objects.bulk_create(
         [
             Activity(
                 audit=audit,
@@ -459,4 +474,5 @@ def _create_audit(
             for _ in range(row.activities)
         ]
     )
+    bulk.add(Activity, (activity.pk for activity in activities))
     return audit

@@ -58,6 +58,11 @@ def run(command, kind: str, options, **extra) -> None:
         stderr = command.stderr
 
         def progress(done: int, total: int, phase: str = "checking") -> None:
+            if phase == "writing":  # a historic import, row by row
+                if done and done % 20000 == 0:
+                    stderr.write(f"Written {done:,} of {total:,} rows")
+                    stderr.flush()
+                return
             if phase == "written":
                 stderr.write(f"Written {done:,} rows; finishing…")
             elif done == total:
