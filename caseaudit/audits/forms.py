@@ -364,9 +364,12 @@ class SampleAssignForm(ServiceRefusalForm):
         self.apply_govuk_classes()
 
     def chosen(self) -> dict[int, Person | None]:
-        """Sample entry id -> the auditor chosen for it (None: none yet)."""
+        """Sample entry id -> the auditor chosen for it (None: none yet). A child added since the page was
+        built has no list on it: its auditor is left as it is, not taken away."""
         return {
-            entry.pk: self.auditors.get(self.cleaned_data.get(f"auditor_{entry.pk}") or "") for entry in self.entries
+            entry.pk: self.auditors.get(self.cleaned_data.get(name) or "")
+            for entry in self.entries
+            if (name := f"auditor_{entry.pk}") in self.data
         }
 
 

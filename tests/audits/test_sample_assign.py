@@ -157,6 +157,18 @@ def test_a_choice_that_cannot_stand_is_refused_against_its_child_and_nothing_is_
     assert set(SampleEntry.objects.values_list("auditor", flat=True)) == {council["auditor"].pk}
 
 
+def test_a_child_added_since_the_page_was_built_keeps_its_auditor(client, council, programme, sample, abigail):
+    client.force_login(council["qa_admin"])
+    data = assign_data(sample, [abigail, abigail, abigail])  # the page as it was
+    added = SampleEntry.objects.create(
+        programme=programme, child=ChildFactory(team=council.team_b), auditor=council["auditor"]
+    )
+    assert client.post(reverse("audits:sample_assign", args=[programme.pk]), data).status_code == 302
+    added.refresh_from_db()
+    assert added.auditor == council["auditor"]
+    assert SampleEntry.objects.filter(auditor=abigail).count() == 3
+
+
 def test_a_child_with_no_auditor_offers_choose_an_auditor(client, council, programme, sample):
     SampleEntry.objects.filter(pk=sample[0].pk).update(auditor=None)
     client.force_login(council["qa_admin"])
