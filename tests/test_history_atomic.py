@@ -22,7 +22,7 @@ from caseaudit.api.models import ApiToken
 from caseaudit.audits.models import Audit, Programme, SampleEntry
 from caseaudit.audits.services import lifecycle, sampling, tools
 from caseaudit.dataprotection.retention import retention_apply
-from caseaudit.imports.models import Deviation, MappingProfile
+from caseaudit.imports.models import Deviation, ImportRun, MappingProfile
 from caseaudit.imports.profiles import ensure_builtin_profiles
 from caseaudit.imports.services import profiles, runs
 from caseaudit.imports.services import reconcile as reconciliation
@@ -431,6 +431,18 @@ def import_cancel(council, client):
     return Change(lambda: runs.cancel(run_id=run.pk))
 
 
+def import_fail_stale(council, client):
+    import datetime
+
+    from django.utils import timezone
+
+    ensure_builtin_profiles()
+    run = runs.start(kind="cases", upload=SimpleUploadedFile("e.csv", _extract("NEW1")), actor=council["qa_admin"])
+    stopped = timezone.now() - datetime.timedelta(minutes=5)
+    ImportRun.objects.filter(pk=run.pk).update(status="checking", heartbeat_at=stopped)  # its process died
+    return Change(runs.fail_stale)
+
+
 def profile_save(council, client):
     return Change(
         lambda: profiles.profile_save(
@@ -566,7 +578,8 @@ CASES = [
     audits_reassign, tool_create, tool_revise,
     token_create_personal, token_create_service, token_revoke,
     learning_entry_record, learning_entry_page, recommendation_source_create, recommendation_add, follow_up_record,
-    import_case_extract, import_historic_audits, import_upload, import_commit, import_cancel, profile_save,
+    import_case_extract, import_historic_audits, import_upload, import_commit, import_cancel, import_fail_stale,
+    profile_save,
     reconcile, deviation_acknowledge, deviation_escalate,
     plan_open, run_deadlines, meeting_record, review_complete, caseload_decide, caseload_complete, action_complete,
     responsible_change, plan_try_close,
@@ -585,6 +598,7 @@ CASE_FOR = {
     "start": "import_upload",
     "commit": "import_commit",
     "cancel": "import_cancel",
+    "fail_stale": "import_fail_stale",
 }
 # Functions in the services modules that write nothing the change history records.
 NO_HISTORY = {
@@ -593,6 +607,8 @@ NO_HISTORY = {
     "caseload_review_due", "next_working_day", "stage_holders", "find_deviations",
     "recommendations_due", "check_meeting_cover",  # the message ledger, which is not an audited record
     "reaudit_outcome", "plans_catch_up",  # called only inside plan_open's and run_deadlines' transactions
+    "meeting_refusal", "review_refusal", "caseload_refusal",  # who may record a stage: reads only
+    "beat",  # an import's heartbeat: update() of a column the history does not record
 }  # fmt: skip
 
 

@@ -25,6 +25,7 @@ GROWS = {
     "web:privacy": "nothing (static)",
     "web:help": "nothing (static: the grade descriptors)",
     "web:error_preview": "nothing (static)",
+    "web:messages": "emails failed, unconfirmed or waiting (at most 200 of each, not grown here)",
     "accounts:login": "nothing (redirect)",
     "accounts:signed_out": "nothing (static)",
     "organisation:child_index": "children",

@@ -49,6 +49,9 @@ PAGES = {
     "web:privacy": {"public": True},
     "web:help": {"public": True},
     "web:error_preview": {"public": False, "kwargs": {"status": 404}, "expect": {404}},
+    "web:messages": {"public": False, "roles": QA_ONLY},
+    "web:message_resend": {"public": False, "objects": "none", "post_only": True},
+    "web:report_resend": {"public": False, "objects": "none", "post_only": True},
     "accounts:login": {"public": True, "expect": {302}},  # signed in: sent home
     "accounts:logout": {"public": False, "method": "post", "expect": {302}},
     "accounts:signed_out": {"public": True},

@@ -43,10 +43,10 @@ class ImprovementPlanAdmin(admin.ModelAdmin):
 class SentMessageAdmin(admin.ModelAdmin):
     """The ledger: read-only evidence of every reminder and escalation."""
 
-    list_display = ["sent_at", "recipient", "subject", "reason"]
-    list_filter = ["reason"]
+    list_display = ["claimed_at", "recipient", "subject", "reason", "status", "sent_at", "attempts"]
+    list_filter = ["status", "reason"]
     search_fields = ["subject", "recipient__full_name", "key"]
-    date_hierarchy = "sent_at"
+    date_hierarchy = "claimed_at"
 
     def has_add_permission(self, request):
         return False

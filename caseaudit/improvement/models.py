@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 
+from caseaudit.web.outbox import Delivery
+
 PERSON = settings.AUTH_USER_MODEL
 
 
@@ -232,9 +234,10 @@ class PlanEvent(models.Model):
         return f"{StageKind(self.stage).label}: {self.to_state[:1].lower()}{self.to_state[1:]}"
 
 
-class SentMessage(models.Model):
-    """The ledger of every message sent: to whom, what, when, why. The unique key
-    is claimed before sending, so a message is never sent twice, even by two runs at once."""
+class SentMessage(Delivery):
+    """The ledger of every message: to whom, what, when, why, and how its sending ended (sent, waiting to
+    be tried again, failed with the server's answer, or unconfirmed: caseaudit/web/outbox.py). The unique
+    key is claimed before sending, so a message is never sent twice, even by two runs at once."""
 
     key = models.CharField(max_length=200, unique=True)
     recipient = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="+")
@@ -242,10 +245,10 @@ class SentMessage(models.Model):
     body = models.TextField()
     reason = models.CharField(max_length=200)
     plan = models.ForeignKey(ImprovementPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-sent_at"]
+    class Meta(Delivery.Meta):
+        ordering = ["-claimed_at"]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient}"

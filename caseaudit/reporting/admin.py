@@ -11,7 +11,8 @@ class ReportSubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(ReportDelivery)
 class ReportDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["subscription", "start", "end", "sent_at", "recipients"]
+    list_display = ["subscription", "start", "end", "status", "sent_at", "attempts", "recipients"]
+    list_filter = ["status"]
 
     def has_add_permission(self, request):
         return False

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from caseaudit.web.outbox import Delivery
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -70,17 +72,21 @@ class ReportSubscription(models.Model):
         return f"{self.get_frequency_display()} report{f' for {self.service_area}' if self.service_area else ''}"
 
 
-class ReportDelivery(models.Model):
-    """One row per subscription and period: claimed before sending, so a period is sent once."""
+class ReportDelivery(Delivery):
+    """One row per subscription and period: claimed before sending, so a period is sent once; how its
+    sending ended (sent, waiting to be tried again, failed, unconfirmed: caseaudit/web/outbox.py)."""
 
     subscription = models.ForeignKey(ReportSubscription, on_delete=models.CASCADE, related_name="deliveries")
     start = models.DateField()
     end = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(auto_now_add=True)
     recipients = models.TextField()
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["subscription", "start"], name="deliver_period_once")]
+    class Meta(Delivery.Meta):
+        constraints = [
+            *Delivery.Meta.constraints,
+            models.UniqueConstraint(fields=["subscription", "start"], name="deliver_period_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subscription} {self.start}–{self.end}"

@@ -167,6 +167,12 @@ MEDIA_ROOT = VAR_DIR / "uploads"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "sent-mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caseaudit@localhost")
+# A mail server that does not answer is given up on after this many seconds (Django waits for ever otherwise).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# A message the mail server refused for now (4xx, unreachable) is tried again after 15 minutes, then 30, 60...
+# (at most 4 hours apart) by the scheduled job, and shown failed after this many attempts (caseaudit/web/outbox.py).
+CASEAUDIT_MAIL_RETRY_MINUTES = env_int("CASEAUDIT_MAIL_RETRY_MINUTES", 15)
+CASEAUDIT_MAIL_ATTEMPTS = env_int("CASEAUDIT_MAIL_ATTEMPTS", 6)
 
 LOGGING = {
     "version": 1,

@@ -42,9 +42,10 @@ FUZZED: dict[str, dict] = {
     "audits:sample_assign": {"page": "audits:programme_show"},
     "audits:tool_edit": {},
     "audits:reassign": {},
-    "improvement:meeting": {"prepare": "meeting_open"},
-    "improvement:review": {},
-    "improvement:caseload": {"prepare": "caseload_due"},
+    # Posted by who may record the stage (issue 44.1: the others are told who will, with no form).
+    "improvement:meeting": {"prepare": "meeting_open", "role": "practice_lead"},
+    "improvement:review": {"role": "service_manager"},
+    "improvement:caseload": {"prepare": "caseload_due", "role": "service_manager"},
     "improvement:responsible": {},
     "improvement:action_complete": {},
     "learning:new": {},
@@ -74,6 +75,8 @@ NOT_FUZZED = {
     "api_tokens:revoke": "reads no input: revokes the token named in the URL",
     "api_tokens:service_revoke": "reads no input: revokes the token named in the URL",
     "imports:reconcile_now": "reads no input: runs reconciliation",
+    "web:message_resend": "reads no input: sends again the email named in the URL",
+    "web:report_resend": "reads no input: sends again the report named in the URL",
     "imports:run_commit": "reads no input: commits the dry-run import named in the URL",
     "imports:run_cancel": "reads no input: cancels the import named in the URL",
     "imports:cases_new": "a file upload: tests/fuzz/test_import_fuzz.py uploads hostile files",
@@ -142,7 +145,9 @@ def _target(name: str, council, world):  # noqa: F811
     spec, walk = FUZZED[name], PAGES[name]
     objects = world[walk["objects"]] if "objects" in walk else [None]
     candidates = [council[r] for r in ROLES]
-    if "roles" in walk:
+    if "role" in spec:
+        candidates = [council[spec["role"]]]
+    elif "roles" in walk:
         candidates = [council[r] for r in ROLES if r in walk["roles"]]
     elif "allowed" not in walk:
         candidates = [council["qa_admin"]]

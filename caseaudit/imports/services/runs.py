@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -175,7 +175,7 @@ def fail_stale(*, now: datetime.datetime | None = None) -> list[int]:
 
     Each is locked and checked again before it is changed, skipping one whose row is locked (a commit is
     writing it, so its process is alive). On SQLite a run cannot be changed while an import holds the
-    database: it is left for the next look."""
+    database: it is left for the next look. The run's change and its history entry are one transaction."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=settings.CASEAUDIT_IMPORT_STALE_SECONDS)
     stale = Q(status__in=IN_PROGRESS) & (
@@ -190,7 +190,9 @@ def fail_stale(*, now: datetime.datetime | None = None) -> list[int]:
                     continue
                 log.warning("Import run %s stopped without finishing (last heartbeat %s)", run_id, run.heartbeat_at)
                 _finish(run, RunStatus.FAILED, problem=STOPPED)
-        except DatabaseError as exc:
+        except OperationalError as exc:
+            if "locked" not in str(exc):  # SQLite, while an import holds the database; anything else is a fault
+                raise
             log.info("Import run %s looks stopped but could not be marked now (%s)", run_id, exc)
             continue
         failed.append(run_id)

@@ -32,6 +32,18 @@ def _critical_concerns(concerns, count: int) -> list:
     return list(concerns[:CRITICAL_NAMED]) if count else []
 
 
+def _mail_work() -> dict:
+    """For the QA administrator (to count): emails failed or unconfirmed, listed on "Emails not sent"."""
+    from caseaudit.improvement.models import SentMessage
+    from caseaudit.reporting.models import ReportDelivery
+    from caseaudit.web.outbox import needs_attention
+
+    return {
+        "unsent_messages": needs_attention(SentMessage.objects.all()),
+        "unsent_reports": needs_attention(ReportDelivery.objects.all()),
+    }
+
+
 def home(request):
     """What needs doing today for this person, by what they do: one page for every role."""
     person = request.user
@@ -45,7 +57,7 @@ def home(request):
         children=children_count_lists(person),
         improvement=improvement_count_lists(person, today),
         recommendations=recommendations_owned(person, today),
-        qa={"planning": programmes_planning(), **import_work()} if qa_admin else {},
+        qa={"planning": programmes_planning(), **import_work(), **_mail_work()} if qa_admin else {},
     )
     return render(
         request,

@@ -3,15 +3,18 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from caseaudit.improvement.models import Timescales
+from caseaudit.improvement.models import SentMessage, Timescales
 from caseaudit.improvement.services.deadlines import run_deadlines
+from caseaudit.improvement.services.messaging import messages_deliver_due
 from caseaudit.learning.services import recommendations_due
+from caseaudit.web import outbox
 
 
 class Command(BaseCommand):
     help = (
         "Send reminders before and escalations after improvement-plan deadlines. Idempotent: run it as often as "
-        "you like (cron every 15 minutes); each message is sent once."
+        "you like (cron every 15 minutes); each message is sent once, and one the mail server refused for now is "
+        "tried again when due."
     )
 
     def add_arguments(self, parser):
@@ -19,14 +22,29 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = options["today"] or timezone.localdate()
-        run = run_deadlines(today=today)
-        # Overdue recommendations join the same reminders and escalation.
-        recommendations = recommendations_due(
-            today=today, interval_working_days=Timescales.current().escalation_interval_working_days
-        )
+        # One run: a mail server found unreachable is not waited for again by every message after it.
+        with outbox.batch():
+            run = run_deadlines(today=today)
+            # Overdue recommendations join the same reminders and escalation.
+            recommendations = recommendations_due(
+                today=today, interval_working_days=Timescales.current().escalation_interval_working_days
+            )
+            # Messages waiting after a passing fault (or claimed by a run that stopped) whose try is due.
+            retried = messages_deliver_due()
         self.stdout.write(
             f"{today:%Y-%m-%d}: {run.reminders + recommendations.reminders} reminders, "
-            f"{run.escalations + recommendations.escalations} escalations, {run.cover_notices} cover notices sent."
+            f"{run.escalations + recommendations.escalations} escalations, {run.cover_notices} cover notices sent or queued."
         )
         for line in run.details + recommendations.details:
             self.stdout.write(f"  {line}")
+        if any(retried.values()):
+            self.stdout.write(
+                f"Tried again: {retried['sent']} sent, {retried['waiting']} still waiting, {retried['failed']} failed."
+            )
+        waiting = outbox.waiting_to_retry(SentMessage.objects).count()
+        attention = outbox.needs_attention(SentMessage.objects).count()
+        if waiting or attention:
+            self.stdout.write(
+                f"Mail: {waiting} message{'s' if waiting != 1 else ''} waiting to be tried again, {attention} failed "
+                f"or unconfirmed (QA administrators: Emails not sent, /messages/)."
+            )
