@@ -18,6 +18,11 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def label_on(self, today: datetime.date) -> str:
+        """The label as a report for the period says it on `today`: "..., as at 7 December 2026" while the
+        period is still running (its figures are counted as at today)."""
+        return self.label + (f", as at {_fmt(today)}" if self.end > today else "")
+
 
 def _fmt(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"

@@ -49,10 +49,6 @@ def monthly_trend(scope: Scope, months: int = 12, as_at: datetime.date | None = 
     return trend
 
 
-def _fmt(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def build_report(period: Period, *, service_area=None, team=None, today: datetime.date | None = None) -> dict:
     """The report's figures, computed now from the records. A period that has not ended is counted as at
     `today` (the local date unless given): the JSON says so in `as_at` and `period.running`."""
@@ -88,7 +84,7 @@ def build_report(period: Period, *, service_area=None, team=None, today: datetim
                 for name in COMPARED
             },
         }
-    label = period.label + (f", as at {_fmt(as_at)}" if running else "")
+    label = period.label_on(today)
     return {
         "period": {
             "from": period.start.isoformat(),

@@ -89,7 +89,7 @@ def voice_of_the_child_graded_poorly(council) -> str:
     for grade, child in zip(grades, children, strict=True):
         done_audit(council.team_a, "requires_improvement", today, child=child, section_grades=[grade, "good"])
     return (
-        f"Voice of the Child, {quarter(today).label}: 75.0% Requires Improvement or Inadequate "
+        f"Voice of the Child, {quarter(today).label_on(today)}: 75.0% Requires Improvement or Inadequate "
         "(3 of 4 judgements; 2 Inadequate)"
     )
 
@@ -146,7 +146,7 @@ def test_a_qa_lead_turns_a_reports_findings_about_the_voice_of_the_child_into_a_
     # The QA lead opens this quarter's report and finds the poor grades with a way to record learning.
     sign_in(council["qa_admin"])
     menu(page).get_by_role("link", name="Reports").click()
-    expect(heading(page)).to_have_text(f"Case file audit report: {quarter(today).label}")
+    expect(heading(page)).to_have_text(f"Case file audit report: {quarter(today).label_on(today)}")
     expect(page.get_by_role("heading", name="Turn findings into learning")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text=findings)).to_have_count(1)
     page.get_by_role("link", name="record learning about Voice of the Child", exact=True).click()

@@ -96,7 +96,7 @@ def test_a_director_asks_for_a_months_report_without_javascript(no_js, council):
     page.get_by_role("button", name="Show the report").click()
     expect(page).to_have_url(re.compile(r"kind=month"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Case file audit report: {month(timezone.localdate()).label}"
+        f"Case file audit report: {month(timezone.localdate()).label_on(timezone.localdate())}"
     )
 
 

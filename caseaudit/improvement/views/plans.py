@@ -73,13 +73,20 @@ def _form_page(request, plan, form, title, submit_label, intro=""):
     )
 
 
+NOT_YOURS_TITLES = {
+    StageKind.MEETING: "Day-three meeting",
+    StageKind.SM_REVIEW: "Service manager review",
+    StageKind.CASELOAD_REVIEW: "Whole caseload review",
+}
+
+
 def _not_yours(request, plan, kind: str):
-    """Someone who may not record this stage is told who will, before any form (issue 44, point 1)."""
+    """Someone who may not record this stage is told who will, instead of a form (issue 44, point 1)."""
     offer = stage_offer(plan, kind, request.user, timezone.localdate())
     if offer is None or offer.may:
         return None
-    messages.info(request, offer.text)
-    return redirect("improvement:plan_show", pk=plan.pk)
+    context = {"plan": plan, "offer": offer, "title": NOT_YOURS_TITLES[kind]}
+    return render(request, "improvement/not_yours.html", context)
 
 
 def meeting(request, pk: int):
