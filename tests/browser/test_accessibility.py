@@ -146,31 +146,41 @@ def test_every_get_page_is_axe_checked_or_excluded_with_a_reason(council, axe_wo
     assert set(FORMS_WITH_ERRORS) <= get_pages()
 
 
-def test_every_page_passes_axe_at_wcag_22_aa_for_every_role(browser: Browser, live_server, council, axe_world):
-    failures: list[str] = []
-    checked = 0
+def every_page(browser: Browser, live_server, council, walk_world, look, viewport: dict | None = None) -> int:
+    """Open every page of the walk as the first role that may see it (and the visitor's pages), each in a new
+    tab, and hand it to `look(page, label, url)`; returns how many were opened. Each must answer 200."""
+    opened = 0
 
-    def check(context, url: str, label: str) -> None:
-        nonlocal checked
+    def visit(context, url: str, label: str) -> None:
+        nonlocal opened
         page = context.new_page()
+        if viewport:
+            page.set_viewport_size(viewport)
         response = page.goto(url)
         assert response is not None and response.status == 200, f"{label} {url} -> {response and response.status}"
-        failures.extend(f"{label} {url} {line}" for line in axe_violations(page))
-        checked += 1
+        look(page, label, url)
+        opened += 1
         page.close()
 
     visitor = signed_in_context(browser, live_server.url)
     for url in VISITOR_PAGES:
-        check(visitor, url, "visitor")
+        visit(visitor, url, "visitor")
     visitor.close()
-
-    for who, pairs in urls_by_role(council, axe_world).items():
+    for who, pairs in urls_by_role(council, walk_world).items():
         context = signed_in_context(browser, live_server.url, council[who])
         for _, url in pairs:
-            check(context, url, who)
+            visit(context, url, who)
         context.close()
+    return opened
 
-    assert checked > 40
+
+def test_every_page_passes_axe_at_wcag_22_aa_for_every_role(browser: Browser, live_server, council, axe_world):
+    failures: list[str] = []
+
+    def check(page, label: str, url: str) -> None:
+        failures.extend(f"{label} {url} {line}" for line in axe_violations(page))
+
+    assert every_page(browser, live_server, council, axe_world, check) > 40
     assert not failures, "\n".join(failures)
 
 

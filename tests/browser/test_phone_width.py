@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.a11y import signed_in_context
-from tests.browser.test_accessibility import VISITOR_PAGES, axe_world, urls_by_role  # noqa: F401
+from tests.browser.test_accessibility import axe_world, every_page  # noqa: F401
 from tests.test_url_walk import world  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -21,30 +21,13 @@ WIDTH = "() => Math.max(document.documentElement.scrollWidth, document.body.scro
 
 def test_no_page_scrolls_sideways_on_a_phone(browser: Browser, live_server, council, axe_world):  # noqa: F811
     too_wide: list[str] = []
-    measured = 0
 
-    def measure(context, url: str, label: str) -> None:
-        nonlocal measured
-        page = context.new_page()
-        page.set_viewport_size(PHONE)
-        response = page.goto(url)
-        assert response is not None and response.status == 200, f"{label} {url} -> {response and response.status}"
+    def measure(page, label: str, url: str) -> None:
         width = page.evaluate(WIDTH)
         if width > PHONE["width"]:
             too_wide.append(f"{label} {url}: {width} px")
-        measured += 1
-        page.close()
 
-    visitor = signed_in_context(browser, live_server.url)
-    for url in VISITOR_PAGES:
-        measure(visitor, url, "visitor")
-    visitor.close()
-    for who, pairs in urls_by_role(council, axe_world).items():
-        context = signed_in_context(browser, live_server.url, council[who])
-        for _, url in pairs:
-            measure(context, url, who)
-        context.close()
-    assert measured > 40
+    assert every_page(browser, live_server, council, axe_world, measure, viewport=PHONE) > 40
     assert not too_wide, "\n".join(too_wide)
 
 
