@@ -627,3 +627,38 @@ def test_every_writing_service_has_a_case():
         and not isinstance(value, type)
     }
     assert services - NO_HISTORY - covered == set()
+
+
+def test_a_connection_really_terminated_between_the_row_and_its_history_leaves_neither(council, monkeypatch):
+    """Issue 43, point 1, as it was seen: PostgreSQL's connection terminated (pg_terminate_backend, from another
+    session) after the activity's row is written and before its history entry is: nothing of either is kept."""
+    from django.db import InterfaceError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_terminate_backend is PostgreSQL's; the fault cases above cover SQLite")
+    import psycopg
+
+    audit = _draft(council)
+    before = audited_state()
+    real_save = TrailEntry.save
+    terminated = []
+
+    def save(entry: TrailEntry, *args, **kwargs) -> None:
+        if entry.pk is None and not terminated:
+            s = connection.settings_dict
+            with psycopg.connect(
+                host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"], autocommit=True
+            ) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+            terminated.append(True)
+        real_save(entry, *args, **kwargs)
+
+    monkeypatch.setattr(TrailEntry, "save", save)
+    with pytest.raises((OperationalError, InterfaceError)):
+        lifecycle.activity_record(
+            audit=audit, by=council["auditor"], kind="practitioner", happened_on=TODAY(), notes="Spoke to the worker"
+        )
+    assert terminated
+    connection.close()  # the next query opens a new connection, as the next request would
+    monkeypatch.undo()
+    assert audited_state() == before, "the activity (or its history) was kept although the connection was lost"
