@@ -15,3 +15,4 @@ def test_the_admin_index_names_every_section_in_plain_words(client, council):
     for machine_word in ("Otp_Totp", "Otp_Static", "Axes", "OTP_TOTP", "AXES", "Authentication and Authorization"):
         assert machine_word not in sections, machine_word
     assert ">Groups<" not in body
+    assert "Report deliverys" not in body and "Report deliveries" in body

@@ -83,6 +83,7 @@ class ReportDelivery(Delivery):
     recipients = models.TextField()
 
     class Meta(Delivery.Meta):
+        verbose_name_plural = "report deliveries"  # not Django's "report deliverys"
         constraints = [
             *Delivery.Meta.constraints,
             models.UniqueConstraint(fields=["subscription", "start"], name="deliver_period_once"),
