@@ -127,3 +127,15 @@ def test_a_post_from_another_site_is_refused_without_showing_it_back(council, au
     response = client.post(f"/audits/{audit.pk}/edit", data, HTTP_ORIGIN="https://elsewhere.example")
     body = response.content.decode()
     assert response.status_code == 403 and "Your form was not sent" in body and "Planted" not in body
+
+
+def test_secrets_are_never_held(client, council, settings):
+    """A password change or a two-step code sent after the session ended is not kept anywhere."""
+    client.force_login(council["qa_admin"])
+    _idle_out(client, settings)
+    secret = {"old_password": "x" * 12, "new_password1": "Secret-pass-2026", "new_password2": "Secret-pass-2026"}
+    client.post("/admin/password_change/", secret)
+    client.force_login(council["auditor"])
+    _idle_out(client, settings)
+    client.post("/account/two-step/set-up", {"code": "123456"})
+    assert not HeldForm.objects.exists()

@@ -25,8 +25,10 @@ from .models import HeldForm
 # Session key: {path: held form id} for the signed-in person's held typing.
 HELD = "caseaudit_held_forms"
 HELD_FORM_HOURS = 24
-# Never held, nor sent back: the old token (a fresh one is sent), and the sign-in form's own fields.
+# Never held, nor sent back: the old token (a fresh one is sent).
 NOT_HELD = {"csrfmiddlewaretoken"}
+# Pages whose forms carry secrets (passwords, two-step codes, new API tokens) or only settings: never held.
+NOT_HELD_PATHS = ("/admin/", "/account/")
 
 
 def _csrf_ok(request) -> bool:
@@ -40,9 +42,13 @@ def _csrf_ok(request) -> bool:
 
 def hold(request) -> HeldForm | None:
     """Keep what this POST carried for the signed-in person, before their session is ended."""
-    if request.method != "POST" or not request.user.is_authenticated or not _csrf_ok(request):
+    if request.method != "POST" or not request.user.is_authenticated or request.path.startswith(NOT_HELD_PATHS):
         return None
-    data = {key: values for key, values in request.POST.lists() if key not in NOT_HELD}
+    if not _csrf_ok(request):
+        return None
+    data = {
+        key: values for key, values in request.POST.lists() if key not in NOT_HELD and "password" not in key.lower()
+    }
     if not any(value.strip() for values in data.values() for value in values):
         return None
     now = timezone.now()
