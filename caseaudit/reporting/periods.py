@@ -21,10 +21,11 @@ class Period:
     def label_on(self, today: datetime.date) -> str:
         """The label as a report for the period says it on `today`: "..., as at 7 December 2026" while the
         period is still running (its figures are counted as at today)."""
-        return self.label + (f", as at {_fmt(today)}" if self.end > today else "")
+        return self.label + (f", as at {long_date(today)}" if self.end > today else "")
 
 
-def _fmt(day: datetime.date) -> str:
+def long_date(day: datetime.date) -> str:
+    """ "7 December 2026": how reports write a day."""
     return f"{day.day} {day:%B %Y}"
 
 
@@ -54,7 +55,7 @@ def financial_year(day: datetime.date) -> Period:
 
 
 def custom(start: datetime.date, end: datetime.date) -> Period:
-    return Period(start, end, f"{_fmt(start)} to {_fmt(end)}")
+    return Period(start, end, f"{long_date(start)} to {long_date(end)}")
 
 
 # The comparisons' order on the page and in the exports (comparisons() builds them in this order).

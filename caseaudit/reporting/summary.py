@@ -24,8 +24,9 @@ def _as_at(report: dict) -> str | None:
         return None
     import datetime
 
-    day = datetime.date.fromisoformat(report["as_at"])
-    return f"{day.day} {day:%B %Y}"
+    from .periods import long_date
+
+    return long_date(datetime.date.fromisoformat(report["as_at"]))
 
 
 def _comparison(name: str, compared: dict, report: dict) -> str:

@@ -58,7 +58,6 @@ def long_date(iso: str | None) -> str:
     """ "2026-12-07" as "7 December 2026" (a report's dates are ISO strings, as frozen in its JSON)."""
     import datetime
 
-    if not iso:
-        return ""
-    day = datetime.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    from caseaudit.reporting.periods import long_date as written
+
+    return written(datetime.date.fromisoformat(iso)) if iso else ""
