@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
 
-from tests.test_url_walk import PAGES, ROLES, all_routes, kwargs_for, route_to_url, world  # noqa: F401
+from tests.test_url_walk import ROLES, get_page_urls, world  # noqa: F401 (world: the fixture)
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -102,24 +102,6 @@ def download_format(url: str) -> tuple[str, str | None] | None:
     return None
 
 
-def page_urls(world) -> list[str]:  # noqa: F811 (the URL walk's fixture, passed in)
-    urls = []
-    for route, name, _ in all_routes():
-        spec = PAGES.get(name, {})
-        if (
-            route.startswith("admin/")
-            or spec.get("skip")
-            or spec.get("post_only")
-            or spec.get("method", "get") != "get"
-        ):
-            continue
-        if "objects" in spec:
-            urls += [route_to_url(route, kwargs_for(name, obj)) for obj in world[spec["objects"]]]
-        else:
-            urls.append(route_to_url(route, spec.get("kwargs", {})))
-    return urls
-
-
 def body_of(response) -> bytes:
     # Read to the end: the test client closes a streamed file there, with the database left open.
     return b"".join(response.streaming_content) if response.streaming else response.content
@@ -167,7 +149,7 @@ def test_every_download_link_on_every_page_returns_its_file(client, council, wor
     order = ["qa_admin", "director", *[who for who in ROLES if who not in ("qa_admin", "director")]]
     followed: dict[tuple[str, str], set[str]] = {}
     seen: set[str] = set()
-    for url in page_urls(world):
+    for _, url in get_page_urls(world):
         for who in order:
             client.force_login(council[who])
             response = client.get(url)

@@ -363,6 +363,25 @@ def all_routes():
     return list(walk(get_resolver().url_patterns))
 
 
+def get_page_urls(world) -> list[tuple[str, str]]:
+    """(name, URL) of every GET page of the walk, once for each object it is tried against."""
+    urls = []
+    for route, name, _ in all_routes():
+        spec = PAGES.get(name, {})
+        if (
+            route.startswith("admin/")
+            or spec.get("skip")
+            or spec.get("post_only")
+            or spec.get("method", "get") != "get"
+        ):
+            continue
+        for obj in world[spec["objects"]] if "objects" in spec else [None]:
+            urls.append(
+                (name, route_to_url(route, kwargs_for(name, obj) if obj is not None else spec.get("kwargs", {})))
+            )
+    return urls
+
+
 def test_every_route_is_listed_here():
     names = {name for route, name, _ in all_routes() if not route.startswith("admin/")}
     assert names == set(PAGES), "List new pages in PAGES with who may see them"
