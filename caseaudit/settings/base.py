@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_filters",
     "caseaudit.accounts.third_party.SignInLockoutsConfig",  # axes, named in plain words
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "caseaudit.trail",
     "caseaudit.organisation",
     "caseaudit.audits",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "caseaudit.dataprotection",
     "caseaudit.accounts",
     "caseaudit.web",
+    "caseaudit.tasks",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +204,17 @@ if CASEAUDIT_IMPORT_STALE_SECONDS < 3 * CASEAUDIT_IMPORT_HEARTBEAT_SECONDS:
         "CASEAUDIT_IMPORT_STALE_SECONDS must be at least three heartbeats (CASEAUDIT_IMPORT_HEARTBEAT_SECONDS): "
         "a live import would be taken for a stopped one."
     )
+# Background work is a task in the database (django-tasks-db, decision 0091), run by `caseaudit run_worker`
+# (a db_worker that also enqueues the schedule). Tests run tasks as they are enqueued unless they ask for this.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task that fails with a passing fault (database locked, connection lost, mail server away) is tried again
+# after 30 seconds, then 2, 8, 32 minutes..., and ends failed after this many tries.
+CASEAUDIT_TASK_ATTEMPTS = env_int("CASEAUDIT_TASK_ATTEMPTS", 5)
+CASEAUDIT_TASK_RETRY_SECONDS = env_int("CASEAUDIT_TASK_RETRY_SECONDS", 30)
+# A worker writes that it is alive this often; a task "running" on a worker silent for
+# CASEAUDIT_WORKER_LOST_SECONDS (killed, machine gone) is put back in the queue.
+CASEAUDIT_WORKER_BEAT_SECONDS = env_int("CASEAUDIT_WORKER_BEAT_SECONDS", 10)
+CASEAUDIT_WORKER_LOST_SECONDS = env_int("CASEAUDIT_WORKER_LOST_SECONDS", 60)
 # Reports: a rate on fewer cases than this carries a caution ("based on 4 audits") and is not compared
 # with other periods ("too few audits to compare"); the council sets it (docs: reporting definitions).
 CASEAUDIT_SMALL_NUMBER_THRESHOLD = env_int("CASEAUDIT_SMALL_NUMBER_THRESHOLD", 10)
@@ -305,3 +319,8 @@ CASEAUDIT_API_CACHE = "api"
 CASEAUDIT_API_RATE_LIMIT = env_int("CASEAUDIT_API_RATE_LIMIT", 120)
 CASEAUDIT_API_RATE_WINDOW_SECONDS = env_int("CASEAUDIT_API_RATE_WINDOW_SECONDS", 60)
 CASEAUDIT_API_MAX_BODY_BYTES = env_int("CASEAUDIT_API_MAX_BODY_MB", 10) * 1024 * 1024
+
+# Sign-in with the council's own accounts (issue 30): off unless CASEAUDIT_OIDC_DISCOVERY_URL is set.
+from .sso import *  # noqa: E402, F403
+
+AUTHENTICATION_BACKENDS += SSO_BACKENDS  # noqa: F405

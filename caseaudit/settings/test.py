@@ -27,3 +27,5 @@ CASEAUDIT_PDF_IN_BACKGROUND = False
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"}}  # noqa: F405
 # Each test process keeps its own cache (base.py's file cache in var/cache is shared by a machine's workers).
 CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
+# Tasks run as they are enqueued, in the test's own process; tests/tasks run the real database worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
