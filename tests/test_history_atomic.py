@@ -20,7 +20,7 @@ from django.utils import timezone
 from caseaudit.api import services as api
 from caseaudit.api.models import ApiToken
 from caseaudit.audits.models import Audit, Programme, SampleEntry
-from caseaudit.audits.services import lifecycle, sampling, tools
+from caseaudit.audits.services import acknowledgements, lifecycle, sampling, tools
 from caseaudit.dataprotection.retention import retention_apply
 from caseaudit.imports.models import Deviation, ImportRun, MappingProfile
 from caseaudit.imports.profiles import ensure_builtin_profiles
@@ -230,6 +230,14 @@ def audit_acknowledge(council, client):
     audit = lifecycle.audit_share(audit_id=_finalised(council).pk, by=council["qa_admin"])
     return Change(
         lambda: lifecycle.audit_acknowledge(audit_id=audit.pk, by=council["social_worker"], response="Agreed")
+    )
+
+
+def audits_acknowledge(council, client):
+    audits = [lifecycle.audit_share(audit_id=_finalised(council).pk, by=council["qa_admin"]) for _ in range(2)]
+    # Both or neither: the second's history failing leaves the first unacknowledged too.
+    return Change(
+        lambda: acknowledgements.audits_acknowledge(audit_ids=[a.pk for a in audits], by=council["team_manager"])
     )
 
 
@@ -572,7 +580,7 @@ def timescales_defaults(council, client):
 
 CASES = [
     audit_open, reaudit_open, audit_save_draft, audit_submit, audit_moderation_start, audit_moderate, audit_share,
-    audit_acknowledge, critical_action_record, activity_record,
+    audit_acknowledge, audits_acknowledge, critical_action_record, activity_record,
     programme_create, themed_programme_create, sample_propose, sample_add, sample_assign, sample_assign_all,
     programme_confirm,
     audits_reassign, tool_create, tool_revise,
@@ -609,6 +617,7 @@ NO_HISTORY = {
     "reaudit_outcome", "plans_catch_up",  # called only inside plan_open's and run_deadlines' transactions
     "meeting_refusal", "review_refusal", "caseload_refusal",  # who may record a stage: reads only
     "beat",  # an import's heartbeat: update() of a column the history does not record
+    "audit_label",  # words for a message
 }  # fmt: skip
 
 
@@ -616,7 +625,7 @@ def test_every_writing_service_has_a_case():
     """A new service function needs its case above, or a place in NO_HISTORY."""
     covered = {case.__name__ for case in CASES} | set(CASE_FOR)
     assert set(CASE_FOR.values()) <= {case.__name__ for case in CASES}
-    modules = [lifecycle, sampling, tools, api, learning, plans, deadlines, profiles, reconciliation, runs]
+    modules = [lifecycle, acknowledgements, sampling, tools, api, learning, plans, deadlines, profiles, reconciliation, runs]
     services = {
         name
         for module in modules

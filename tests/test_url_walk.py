@@ -72,6 +72,8 @@ PAGES = {
     "organisation:child_index": {"public": False},
     "organisation:child_show": {"public": False, "objects": "children", "allowed": "child_visible"},
     "audits:mine": {"public": False},
+    # Anyone may post: it acknowledges only audits shared with them (an empty post shows the list's error).
+    "audits:acknowledge_many": {"public": False, "objects": "none", "post_only": True},
     "audits:audit_show": {"public": False, "objects": "audits", "allowed": "audit_visible"},
     "audits:audit_edit": {"public": False, "objects": "audits", "allowed": "can_edit"},
     "audits:audit_moderate": {"public": False, "objects": "audits", "allowed": "can_moderate"},

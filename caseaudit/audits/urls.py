@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import activities, audits, mine, programmes, reassign, tools
+from .views import acknowledgements, activities, audits, mine, programmes, reassign, tools
 
 app_name = "audits"
 
 urlpatterns = [
     path("mine/", mine.index, name="mine"),
+    path("mine/acknowledge", acknowledgements.acknowledge_many, name="acknowledge_many"),
     path("<int:pk>/", audits.show, name="audit_show"),
     path("<int:pk>/edit", audits.edit, name="audit_edit"),
     path("<int:pk>/moderate", audits.moderate, name="audit_moderate"),

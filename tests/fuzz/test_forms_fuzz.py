@@ -33,6 +33,7 @@ FUZZED: dict[str, dict] = {
     "audits:audit_edit": {},
     "audits:audit_moderate": {"prepare": "moderation_started"},
     "audits:audit_acknowledge": {"prepare": "worker_on_shared_audit"},
+    "audits:acknowledge_many": {"prepare": "worker_on_shared_audit", "role": "social_worker", "page": "audits:mine"},
     "audits:audit_critical_action": {},
     "audits:activity_new": {},
     "audits:programme_new": {},
