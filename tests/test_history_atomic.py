@@ -617,6 +617,7 @@ NO_HISTORY = {
     "reaudit_outcome", "plans_catch_up",  # called only inside plan_open's and run_deadlines' transactions
     "meeting_refusal", "review_refusal", "caseload_refusal",  # who may record a stage: reads only
     "beat",  # an import's heartbeat: update() of a column the history does not record
+    "run_task",  # an import's task: the check or commit, each writing the run and its history in one transaction
     "audit_label",  # words for a message
 }  # fmt: skip
 

@@ -88,6 +88,8 @@ class ImportRun(models.Model):
     # Written every few seconds by the process running the check or the commit: a run in progress whose
     # heartbeat is older than CASEAUDIT_IMPORT_STALE_SECONDS has lost its process (runs.fail_stale).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The task (django-tasks-db's id) checking or committing it now: a queued or running one keeps it alive.
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from caseaudit.organisation.models import Person, ServiceArea, Team
-from caseaudit.web.background import after_commit_in_thread
+from caseaudit.tasks.enqueue import enqueue_in_transaction
 
 from .models import Report, ReportStatus
 from .periods import Period
@@ -51,27 +50,26 @@ def report_publish(*, report: Report, by: Person) -> None:
     report.published_by = by
     report.published_at = timezone.now()
     # Its PDF never changes now: make it once published, so nobody waits for WeasyPrint (seconds) on the
-    # first download. It lands in the shared cache under the hash of its page (decision 0067).
-    report_id = report.pk
-    if settings.CASEAUDIT_PDF_IN_BACKGROUND:
-        after_commit_in_thread(_make_pdf, report_id, name=f"report-{report_id}-pdf")
-    else:
-        transaction.on_commit(lambda: _make_pdf(report_id))
+    # first download. It lands in the shared cache under the hash of its page (decision 0067). A task queued
+    # in the publishing transaction (caseaudit/reporting/tasks.py); should it fail, the download makes it.
+    from .tasks import report_pdf_make
+
+    enqueue_in_transaction(report_pdf_make, report.pk)
 
 
-def _make_pdf(report_id: int) -> None:
+def report_pdf_prepare(*, report_id: int) -> bool:
+    """Make a published report's PDF into the shared cache; False when there is nothing published to make."""
     from .charts import report_charts
     from .exports import pdf_bytes
 
-    try:
-        # The snapshot as the database gives it back, as a download will read it: the page (and its cache
-        # key) must be the download's, whatever the database does to the JSON it stores.
-        saved = Report.objects.get(pk=report_id)
-        if saved.snapshot is not None:
-            figures = in_report_order(saved.snapshot)
-            pdf_bytes(figures, saved.summary, report_charts(figures))
-    except Exception:  # the download makes it instead: nothing is lost but time
-        log.exception("Could not make the PDF of a published report in advance")
+    # The snapshot as the database gives it back, as a download will read it: the page (and its cache
+    # key) must be the download's, whatever the database does to the JSON it stores.
+    saved = Report.objects.filter(pk=report_id).first()
+    if saved is None or saved.snapshot is None:
+        return False
+    figures = in_report_order(saved.snapshot)
+    pdf_bytes(figures, saved.summary, report_charts(figures))
+    return True
 
 
 @transaction.atomic

@@ -191,8 +191,6 @@ CASEAUDIT_IMPORT_MAX_BYTES = env_int("CASEAUDIT_IMPORT_MAX_MB", 50) * 1024 * 102
 CASEAUDIT_IMPORT_MAX_INFLATED_BYTES = env_int("CASEAUDIT_IMPORT_MAX_INFLATED_MB", 400) * 1024 * 1024
 # Uploads larger than this go to a temporary file rather than memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# The web page checks imports in a background thread and shows progress; tests run them inline.
-CASEAUDIT_IMPORT_IN_BACKGROUND = env_bool("CASEAUDIT_IMPORT_IN_BACKGROUND", True)
 # A running import writes a heartbeat this often; one with none for CASEAUDIT_IMPORT_STALE_SECONDS lost its
 # process and is marked failed (caseaudit/imports/services/runs.py).
 CASEAUDIT_IMPORT_HEARTBEAT_SECONDS = env_int("CASEAUDIT_IMPORT_HEARTBEAT_SECONDS", 20)
@@ -218,8 +216,6 @@ CASEAUDIT_WORKER_LOST_SECONDS = env_int("CASEAUDIT_WORKER_LOST_SECONDS", 60)
 # Reports: a rate on fewer cases than this carries a caution ("based on 4 audits") and is not compared
 # with other periods ("too few audits to compare"); the council sets it (docs: reporting definitions).
 CASEAUDIT_SMALL_NUMBER_THRESHOLD = env_int("CASEAUDIT_SMALL_NUMBER_THRESHOLD", 10)
-# A published report's PDF is made straight after publishing, in a thread; tests make it inline.
-CASEAUDIT_PDF_IN_BACKGROUND = env_bool("CASEAUDIT_PDF_IN_BACKGROUND", True)
 
 # Two-step verification with an authenticator app (docs/decisions/0030): django-otp's
 # middleware says whether this session passed the second step; ours sends people who

@@ -20,8 +20,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so two runs at once do not share (and delete) it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-caseaudit-{os.getpid()}.sqlite3")}  # noqa: F405
 MEDIA_ROOT = VAR_DIR / f"test-uploads-{os.getpid()}"  # noqa: F405
-CASEAUDIT_IMPORT_IN_BACKGROUND = False
-CASEAUDIT_PDF_IN_BACKGROUND = False
 # A second alias on the same database stands in for a read replica; tests/test_replica.py turns the
 # routing on (CASEAUDIT_READ_REPLICA), other tests keep every query on "default".
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"}}  # noqa: F405

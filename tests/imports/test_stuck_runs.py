@@ -2,53 +2,42 @@
 
 The process running a web import writes a heartbeat; a run still "checking" or "importing" with no heartbeat
 for two minutes is failed with a plain reason when the imports page or its own page is opened, or by
-`run_scheduled`, and its upload (children's data) is deleted. The first test really kills the process:
-a child process commits a checked run and is SIGKILLed inside the import's transaction.
+`run_scheduled`, and its upload (children's data) is deleted, unless its task is still queued or running.
+The first test really kills a worker (issue 34): it is SIGKILLed inside the import's transaction, and a new
+worker puts the task back in the queue and imports the file exactly once.
 """
 
 from __future__ import annotations
 
 import datetime
-import os
 import signal
-import subprocess
-import sys
-import textwrap
 import time
 from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from caseaudit.imports.models import ImportRun
 from caseaudit.imports.services import runs
 from caseaudit.organisation.models import Child
 
+from ..tasks.worker import database_tasks, start_worker
 from .files import LCS_HEADINGS, csv_bytes, lcs_row
 
-ROOT = Path(__file__).resolve().parents[2]
-
-# The child process: the test database and uploads folder of this one, then the web commit of one run. It
-# says when the import's rows are written (inside its transaction, not committed) and waits to be killed.
-CHILD = """
-import os, sys, time
-os.environ["DJANGO_SETTINGS_MODULE"] = "caseaudit.settings.test"
-from django.conf import settings
-settings.DATABASES["default"]["NAME"] = os.environ["STUCK_DB_NAME"]
-settings.MEDIA_ROOT = os.environ["STUCK_MEDIA_ROOT"]
-import django
-django.setup()
+# Preludes for a worker process (tests/tasks/worker.py): one that dies inside the import's transaction, one that
+# takes a worker silent for a second as dead.
+DIES_INSIDE_THE_IMPORT = """
+import time
 from django.db.models.signals import post_save
+from django_tasks_db.models import DBTaskResult
+
 from caseaudit.imports.models import ImportRun
-from caseaudit.imports.services import runs
 
 def inside(sender, instance, **kwargs):
     if instance.status == "committed":  # record_run, inside the import's transaction
@@ -56,8 +45,10 @@ def inside(sender, instance, **kwargs):
         time.sleep(600)
 
 post_save.connect(inside, sender=ImportRun, weak=False)
-runs.commit(run_id=int(sys.argv[1]), actor=None)
-print("finished", flush=True)
+"""
+NOTICES_A_DEAD_WORKER_AT_ONCE = """
+settings.CASEAUDIT_WORKER_LOST_SECONDS = 1
+settings.CASEAUDIT_WORKER_BEAT_SECONDS = 0.2
 """
 
 
@@ -76,65 +67,59 @@ def qa(client, council):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_killed_import_is_failed_its_upload_deleted_and_the_file_imports_again(qa, council, time_machine):
+def test_a_worker_killed_inside_an_import_leaves_nothing_and_a_new_worker_imports_it_once(qa, council):
     data = csv_bytes(LCS_HEADINGS, [lcs_row(f"STUCK{n:04d}") for n in range(300)])
     upload(qa, data)
     run = ImportRun.objects.get()
     assert run.status == "checked" and default_storage.exists(run.stored_file)
-    stored = run.stored_file
 
-    env = {
-        **os.environ,
-        "STUCK_DB_NAME": str(connection.settings_dict["NAME"]),
-        "STUCK_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "PYTHONPATH": str(ROOT),
-    }
-    child = subprocess.Popen(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", textwrap.dedent(CHILD), str(run.pk)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout.readline().strip() == "inside the import's transaction", child.stderr.read()
-        child.send_signal(signal.SIGKILL)  # as the OOM killer or a power cut would: no clean-up runs
-        child.wait(timeout=60)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == -signal.SIGKILL
-    time.sleep(0.5)  # PostgreSQL ends the dead backend's transaction when it sees the socket close
+    with database_tasks:
+        qa.post(f"/imports/runs/{run.pk}/commit")
+        run.refresh_from_db()
+        assert run.status == "committing" and run.task_id
+        # A worker takes the commit, writes the rows inside the import's transaction, and is killed there.
+        doomed = start_worker("--no-schedule", prelude=DIES_INSIDE_THE_IMPORT)
+        try:
+            said = []
+            while not said or said[-1] not in ("inside the import's transaction", ""):
+                said.append(doomed.stdout.readline().strip())  # the worker's own log lines come first
+            assert said[-1] == "inside the import's transaction", said
+            doomed.send_signal(signal.SIGKILL)  # as the OOM killer or a power cut would: no clean-up runs
+            doomed.wait(timeout=60)
+        finally:
+            if doomed.poll() is None:
+                doomed.kill()
+            doomed.communicate(timeout=30)
+        assert doomed.returncode == -signal.SIGKILL
+        time.sleep(0.5)  # PostgreSQL ends the dead backend's transaction when it sees the socket close
 
+        run.refresh_from_db()
+        assert run.status == "committing" and not Child.objects.filter(case_id__startswith="STUCK").exists()
+        task = DBTaskResult.objects.get(id=run.task_id)
+        assert task.status == "RUNNING"
+        # Its heartbeat stops, but its task is still the queue's: the run is not failed, the upload is kept.
+        later = timezone.now() + datetime.timedelta(minutes=2, seconds=5)
+        assert runs.fail_stale(now=later) == []
+        body = page(qa, f"/imports/runs/{run.pk}/")
+        assert "Importing: the rows are being written" in body and 'http-equiv="refresh"' in body
+
+        # A new worker finds the dead one silent, puts its task back in the queue and imports the file once.
+        worker = start_worker("--no-schedule", prelude=NOTICES_A_DEAD_WORKER_AT_ONCE)
+        try:
+            deadline = time.monotonic() + 120
+            while ImportRun.objects.get(pk=run.pk).status == "committing":
+                assert time.monotonic() < deadline, "the import was not taken up again"
+                time.sleep(0.2)
+        finally:
+            worker.terminate()
+            worker.communicate(timeout=30)
     run.refresh_from_db()
-    assert run.status == "committing" and not Child.objects.filter(case_id__startswith="STUCK").exists()
-    # Within two minutes of its last heartbeat the run may still be working: it is shown importing.
-    body = page(qa, f"/imports/runs/{run.pk}/")
-    assert "Importing: the rows are being written" in body and 'http-equiv="refresh"' in body
-
-    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=2, seconds=5), tick=True)
-    body = page(qa, f"/imports/runs/{run.pk}/")
-    run.refresh_from_db()
-    assert run.status == "failed"
-    assert "Failed" in body and "This import stopped without finishing" in body
-    assert "Nothing from the file was written, and the uploaded file was deleted" in body
-    assert 'http-equiv="refresh"' not in body  # the page stops refreshing
-    assert run.stored_file == "" and not default_storage.exists(stored)
-    assert "Upload the file again" in body
-    # Cancel is not refused: there is nothing left to cancel.
-    response = qa.post(f"/imports/runs/{run.pk}/cancel", follow=True)
-    assert "This import had already stopped" in response.content.decode()
-    assert ImportRun.objects.get(pk=run.pk).status == "failed"
-
-    # A new import of the same file starts, and commits.
-    upload(qa, data)
-    again = ImportRun.objects.exclude(pk=run.pk).get()
-    assert again.status == "checked"
-    qa.post(f"/imports/runs/{again.pk}/commit")
-    again.refresh_from_db()
-    assert again.status == "committed"
+    task.refresh_from_db()
+    assert run.status == "committed"
     assert Child.objects.filter(case_id__startswith="STUCK").count() == 300
+    assert task.status == "SUCCESSFUL" and len(task.worker_ids) == 2
+    assert DBTaskResult.objects.filter(task_path__endswith="import_commit").count() == 1
+    assert run.stored_file == "" and not default_storage.exists(run.stored_file or "imports/none")
 
 
 def stale_run(status: str, *, minutes_ago: float) -> ImportRun:

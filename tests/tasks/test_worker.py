@@ -11,7 +11,7 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from caseaudit.organisation.roles import Role
-from caseaudit.tasks.models import ScheduledRun
+from caseaudit.tasks.models import ScheduledRun, WorkerBeat
 from caseaudit.tasks.retry import RETRIED
 
 from . import work
@@ -70,12 +70,15 @@ def test_an_error_that_will_not_pass_is_not_tried_again(council):
 
 @database_tasks
 def test_two_workers_never_run_the_same_task_twice():
-    with transaction.atomic():
-        for n in range(40):
-            work.record_once.enqueue(n)
     workers = [start_worker("--no-schedule"), start_worker("--no-schedule")]
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
+        while WorkerBeat.objects.count() < 2:  # both polling before the tasks arrive
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.1)
+        with transaction.atomic():
+            for n in range(40):
+                work.record_once.enqueue(n)
         while DBTaskResult.objects.exclude(status__in=["SUCCESSFUL", "FAILED"]).exists():
             assert time.monotonic() < deadline, "the workers did not finish the tasks"
             time.sleep(0.2)
@@ -89,3 +92,4 @@ def test_two_workers_never_run_the_same_task_twice():
     assert ScheduledRun.objects.filter(job__startswith="test-").count() == 40
     ran_on = {ids[0] for ids in DBTaskResult.objects.values_list("worker_ids", flat=True)}
     assert len(ran_on) == 2, "both workers took tasks"
+    assert not WorkerBeat.objects.exists(), "a worker stopped by SIGTERM says it is gone"

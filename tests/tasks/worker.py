@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -21,6 +22,7 @@ import os, sys
 os.environ["DJANGO_SETTINGS_MODULE"] = "caseaudit.settings.test"
 from django.conf import settings
 settings.DATABASES["default"]["NAME"] = os.environ["WORKER_DB_NAME"]
+settings.MEDIA_ROOT = os.environ["WORKER_MEDIA_ROOT"]
 settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 import django
 django.setup()
@@ -34,7 +36,12 @@ def work_off(*extra: str) -> None:
 
 def start_worker(*args: str, prelude: str = "") -> subprocess.Popen:
     """A worker process of its own against this test's database (committed data only)."""
-    env = {**os.environ, "WORKER_DB_NAME": str(connection.settings_dict["NAME"]), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "WORKER_DB_NAME": str(connection.settings_dict["NAME"]),
+        "WORKER_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PYTHONPATH": str(ROOT),
+    }
     script = (
         CHILD
         + textwrap.dedent(prelude)

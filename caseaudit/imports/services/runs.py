@@ -2,13 +2,17 @@
 
 The upload waits in storage between the dry run and the commit, so the commit
 imports exactly the file that was checked (its SHA-256 is compared). A long
-file is checked in a background thread while the run's page refreshes itself
-to show progress, which needs no JavaScript.
+file is checked by a task (caseaudit/imports/tasks.py, run by a worker) while the run's page refreshes
+itself to show progress, which needs no JavaScript. The task is enqueued in the transaction that creates or
+claims the run, so a run never waits for a task that was not queued.
 
 The process doing the check or the commit writes a heartbeat every few seconds. A run still "checking"
 or "importing" whose heartbeat has stopped for CASEAUDIT_IMPORT_STALE_SECONDS (two minutes) lost its
 process (a restart, a crash, the machine killed it): `fail_stale` marks it failed, deletes its upload and
-lets a new import start. It runs when the imports page or a run's page is opened and in `run_scheduled`.
+lets a new import start, unless its task is still queued or running: a task whose worker died is put back
+in the queue (caseaudit/tasks/recovery.py) and the import then runs once, from the start (it is one
+transaction, so the dead worker wrote nothing). `fail_stale` runs when the imports page or a run's page is
+opened and every 15 minutes in the workers' schedule.
 """
 
 from __future__ import annotations
@@ -26,8 +30,6 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, OperationalError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
-
-from caseaudit.web.background import after_commit_in_thread
 
 from ..models import ImportKind, ImportRun, MappingProfile, RunStatus
 from ..readers import ImportFileError, check_size, read_table
@@ -95,7 +97,7 @@ def start(*, kind: str, upload, actor, profile: MappingProfile | None = None, op
     data = upload.read()
     suffix = Path(upload.name).suffix.lower()[:8]
     stored = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", ContentFile(data))
-    # The run and its history entry in one transaction; not the check, which may take minutes.
+    # The run, its history entry and its task in one transaction; not the check, which may take minutes.
     with transaction.atomic():
         run = ImportRun.objects.create(
             kind=kind,
@@ -107,16 +109,35 @@ def start(*, kind: str, upload, actor, profile: MappingProfile | None = None, op
             created_by=actor,
             heartbeat_at=timezone.now(),
         )
-    _schedule(_check, run.pk)
+        _enqueue("check", run.pk)
+    run.refresh_from_db()
     return run
 
 
-def _schedule(job, run_id: int) -> None:
-    if settings.CASEAUDIT_IMPORT_IN_BACKGROUND:
-        after_commit_in_thread(_run_or_fail, job, run_id, name=f"import-run-{run_id}")
-    else:
-        with Heartbeat(run_id):
-            job(run_id)
+def _enqueue(job: str, run_id: int) -> None:
+    """Queue the run's check or commit in the caller's transaction, and note the task on the run."""
+    from ..tasks import import_check, import_commit
+
+    result = (import_check if job == "check" else import_commit).enqueue(run_id)
+    # update(): which task carries the run is not a change anyone needs in the history.
+    ImportRun.objects.filter(pk=run_id).update(task_id=str(result.id))
+
+
+# The task's job, and the status a run must still have for it to be done (not yet done by an earlier try).
+JOBS = {"check": RunStatus.CHECKING, "commit": RunStatus.COMMITTING}
+
+
+def run_task(job: str, run_id: int) -> str:
+    """The check or commit of one run, as its task runs it: idempotent, so a task run again does nothing twice.
+
+    A commit is one transaction that also marks the run committed: a worker that died inside it wrote
+    nothing and the run is still "importing" (so it is imported now); one that died after it left the run
+    "imported" (so nothing is done)."""
+    status = ImportRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
+    if status != JOBS[job]:
+        return f"Nothing to do: import run {run_id} is {status or 'gone'}."
+    _run_or_fail(_check if job == "check" else _commit, run_id)
+    return f"Import run {run_id} is {ImportRun.objects.get(pk=run_id).get_status_display().lower()}."
 
 
 def _run_or_fail(job, run_id: int) -> None:
@@ -130,6 +151,7 @@ def _run_or_fail(job, run_id: int) -> None:
     except Exception:
         log.exception("Import run %s failed", run_id)
         _fail(run_id, "CaseAudit could not finish this import: nothing was written, and the uploaded file was deleted.")
+        raise  # the task ends failed, so the tasks page shows it and the QA administrators hear of it
 
 
 class Heartbeat:
@@ -181,6 +203,8 @@ def fail_stale(*, now: datetime.datetime | None = None) -> list[int]:
     stale = Q(status__in=IN_PROGRESS) & (
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)
     )
+    # A run whose task is still queued or running (put back after its worker died) is not stopped: it will run.
+    stale &= ~Q(task_id__in=_live_task_ids())
     failed = []
     for run_id in ImportRun.objects.filter(stale).values_list("pk", flat=True):
         try:
@@ -197,6 +221,17 @@ def fail_stale(*, now: datetime.datetime | None = None) -> list[int]:
             continue
         failed.append(run_id)
     return failed
+
+
+def _live_task_ids() -> list[str]:
+    from django_tasks_db.models import DBTaskResult
+
+    in_progress = ImportRun.objects.filter(status__in=IN_PROGRESS).exclude(task_id="").values_list("task_id", flat=True)
+    ids = list(in_progress)
+    if not ids:
+        return []
+    live = DBTaskResult.objects.filter(id__in=ids, status__in=["READY", "RUNNING"]).values_list("id", flat=True)
+    return [str(task_id) for task_id in live]
 
 
 def _fail(run_id: int, problem: str) -> None:
@@ -273,9 +308,10 @@ def _claim(run_id: int, allowed: tuple[str, ...], to: str) -> ImportRun:
 
 def commit(*, run_id: int, actor) -> ImportRun:
     """Import the checked file. The rows are checked again: the data may have changed since the dry run."""
-    run = _claim(run_id, (RunStatus.CHECKED,), RunStatus.COMMITTING)
-    beat(run.pk)  # from now: a run not yet started by its thread is not stale
-    _schedule(_commit, run.pk)
+    with transaction.atomic():
+        run = _claim(run_id, (RunStatus.CHECKED,), RunStatus.COMMITTING)
+        beat(run.pk)  # from now: a run not yet started by its worker is not stale
+        _enqueue("commit", run.pk)
     run.refresh_from_db()
     return run
 
