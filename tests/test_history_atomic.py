@@ -15,8 +15,10 @@ import pytest
 from auditlog.registry import auditlog
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, transaction
+from django.test import override_settings
 from django.utils import timezone
 
+from caseaudit.accounts import services as accounts_services
 from caseaudit.api import services as api
 from caseaudit.api.models import ApiToken
 from caseaudit.audits.models import Audit, Programme, SampleEntry
@@ -578,6 +580,24 @@ def timescales_defaults(council, client):
     return Change(Timescales.current)
 
 
+def person_for_provider_account(council, client):
+    return Change(
+        lambda: accounts_services.person_for_provider_account(
+            issuer="https://login.council.example", subject="sub-1", email=council["auditor"].email
+        )
+    )
+
+
+def person_groups_apply(council, client):
+    def act():
+        maps = {"CASEAUDIT_OIDC_GROUP_ROLES": {"QA": "qa_admin", "Auditors": "auditor"}}
+        with override_settings(**maps, CASEAUDIT_OIDC_GROUP_TEAMS={"B": "Team B"}):
+            person = Person.objects.get(pk=council["auditor"].pk)
+            return accounts_services.person_groups_apply(person=person, groups=["QA", "B"], issuer="https://idp")
+
+    return Change(act)
+
+
 CASES = [
     audit_open, reaudit_open, audit_save_draft, audit_submit, audit_moderation_start, audit_moderate, audit_share,
     audit_acknowledge, audits_acknowledge, critical_action_record, activity_record,
@@ -592,6 +612,7 @@ CASES = [
     plan_open, run_deadlines, meeting_record, review_complete, caseload_decide, caseload_complete, action_complete,
     responsible_change, plan_try_close,
     retention_run, create_superuser, timescales_defaults,
+    person_for_provider_account, person_groups_apply,
 ]  # fmt: skip
 
 
@@ -627,6 +648,7 @@ def test_every_writing_service_has_a_case():
     covered = {case.__name__ for case in CASES} | set(CASE_FOR)
     assert set(CASE_FOR.values()) <= {case.__name__ for case in CASES}
     modules = [lifecycle, acknowledgements, sampling, tools, api, learning, plans, deadlines, profiles, reconciliation, runs]
+    modules += [accounts_services]
     services = {
         name
         for module in modules

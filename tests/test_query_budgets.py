@@ -125,7 +125,7 @@ def api_get_endpoints() -> list[str]:
     return sorted(
         name
         for name, spec in PAGES.items()
-        if spec.get("skip") and spec.get("method", "get") == "get" and name != "api:api-root"
+        if spec.get("skip") and name.startswith("api:") and spec.get("method", "get") == "get" and name != "api:api-root"
     )
 
 

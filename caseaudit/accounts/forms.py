@@ -35,6 +35,19 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         )
         self.fields["password"].error_messages.update({"required": "Enter your password"})
 
+    def clean(self):
+        from .backends import password_allowed
+
+        email = self.cleaned_data.get("username")
+        if email and not password_allowed(email):
+            # Said before the password is checked, so it tells nothing about the password.
+            raise forms.ValidationError(
+                f"Sign in with your {settings.CASEAUDIT_OIDC_ACCOUNT_NAME} account: CaseAudit passwords are only "
+                "for break-glass administrators.",
+                code="passwords_off",
+            )
+        return super().clean()
+
 
 class TwoFactorCodeForm(GovukFormMixin, forms.Form):
     """The second sign-in step: a code from the app, or a recovery code."""

@@ -99,6 +99,15 @@ class SessionCutoffMiddleware:
         return self.get_response(request)
 
 
+# Set at sign-in with the council's account when the ID token says the provider asked for a second factor
+# (caseaudit/accounts/oidc.py): the session counts as through the second step, and CaseAudit does not ask again.
+PROVIDER_MFA = "caseaudit_provider_mfa"
+
+
+def second_step_done(request) -> bool:
+    return request.user.is_verified() or bool(request.session.get(PROVIDER_MFA))
+
+
 def two_factor_exempt(view):
     """Mark a view reachable before the second sign-in step (sign out, keep alive, the step itself)."""
     view.two_factor_exempt = True
@@ -120,7 +129,7 @@ class TwoFactorMiddleware:
         from . import two_factor
 
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or second_step_done(request):
             return None
         if getattr(view_func, "two_factor_exempt", False) or not getattr(view_func, "login_required", True):
             # The step's own pages must not require the step; a has-app person

@@ -37,3 +37,26 @@ class HeldForm(models.Model):
 
     def __str__(self) -> str:
         return f"Typing held for {self.person} at {self.path}"
+
+
+class ProviderAccount(models.Model):
+    """The council's identity provider's own, stable name for a person (its `sub` claim), issuer by issuer.
+
+    Sign-in with the council's account matches on this and nothing else, once it exists. It is made at the
+    person's first such sign-in, and only where an active person already had the email address the provider
+    gave (decision 0093); an email address is never used again to move a link to someone else.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_accounts")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="provider_account_subject_once"),
+            models.UniqueConstraint(fields=["person", "issuer"], name="provider_account_one_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.issuer}"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from . import two_factor
 from .forms import TwoFactorCodeForm, TwoFactorSetUpForm
-from .middleware import two_factor_exempt
+from .middleware import second_step_done, two_factor_exempt
 
 # Recovery codes are shown once, on the page after they are made, then forgotten.
 _NEW_CODES = "caseaudit_new_recovery_codes"
@@ -38,7 +38,7 @@ def _verified(request, device) -> None:
 @two_factor_exempt
 def otp_verify(request):
     person = request.user
-    if not two_factor.has_two_factor(person) or person.is_verified():
+    if not two_factor.has_two_factor(person) or second_step_done(request):
         return redirect(_next(request))
     form = TwoFactorCodeForm(person, request.POST or None)
     if request.method == "POST" and form.is_valid():

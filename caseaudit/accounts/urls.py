@@ -1,11 +1,15 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import two_factor_views, views
+from . import oidc, two_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in", views.sign_in, name="login"),
+    # Sign-in with the council's own account (issue 30): 404 unless CASEAUDIT_OIDC_DISCOVERY_URL is set.
+    path("sign-in/council-account", login_not_required(oidc.sign_in_start), name="oidc_start"),
+    path("sign-in/council-account/callback", login_not_required(oidc.sign_in_callback), name="oidc_callback"),
     path("sign-out", views.sign_out, name="logout"),
     path("signed-out", views.signed_out, name="signed_out"),
     path("keep-alive", views.keep_alive, name="keep_alive"),

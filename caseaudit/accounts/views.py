@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -18,6 +19,13 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso"] = settings.CASEAUDIT_SSO
+        context["account_name"] = settings.CASEAUDIT_OIDC_ACCOUNT_NAME
+        context["local_passwords"] = settings.CASEAUDIT_LOCAL_PASSWORDS
+        return context
 
 
 sign_in = SignInView.as_view()
