@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import oidc, two_factor_views, views
+from . import email_preferences, oidc, two_factor_views, views
 
 app_name = "accounts"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("keep-alive", views.keep_alive, name="keep_alive"),
     path("kept/<int:pk>", views.held_form, name="held_form"),
     path("", two_factor_views.account, name="account"),
+    path("emails", email_preferences.email_preferences, name="email_preferences"),
     path("two-step", two_factor_views.otp_verify, name="otp_verify"),
     path("two-step/set-up", two_factor_views.otp_setup, name="otp_setup"),
     path("two-step/recovery-codes", two_factor_views.recovery_codes, name="recovery_codes"),

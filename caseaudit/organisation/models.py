@@ -77,6 +77,10 @@ class Person(AbstractBaseUser):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Emails a person may turn off ("Email preferences"). Urgent safeguarding concerns and the improvement
+    # process's steps and deadlines are always sent, so they have no switch here.
+    email_audits_assigned = models.BooleanField("Email me when an audit is assigned to me", default=True)
+    email_audits_shared = models.BooleanField("Email me when an audit is shared with me", default=True)
 
     objects = PersonManager()
 

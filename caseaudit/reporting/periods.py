@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from caseaudit.web.dates import long_date
+
 
 @dataclass(frozen=True)
 class Period:
@@ -22,11 +24,6 @@ class Period:
         """The label as a report for the period says it on `today`: "..., as at 7 December 2026" while the
         period is still running (its figures are counted as at today)."""
         return self.label + (f", as at {long_date(today)}" if self.end > today else "")
-
-
-def long_date(day: datetime.date) -> str:
-    """ "7 December 2026": how reports write a day."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def financial_year_start(day: datetime.date) -> datetime.date:

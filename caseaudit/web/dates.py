@@ -28,6 +28,13 @@ _MONTHS = {calendar.month_name[n].lower(): n for n in range(1, 13)} | {
     calendar.month_abbr[n].lower(): n for n in range(1, 13)
 }
 _MONTHS["sept"] = 9
+
+
+def long_date(day: datetime.date) -> str:
+    """ "7 December 2026": how the app writes a day in prose (reports, e-mails)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK = re.compile(r"(\d{1,2})[/. -](\d{1,2})[/. -](\d{4})")
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from caseaudit.organisation.models import Person
+from caseaudit.web.dates import long_date
 
 from ..errors import AuditRuleError
 from ..models import Audit
@@ -22,7 +23,7 @@ def audit_label(audit: Audit) -> str:
     """Tells apart two audits of one case in a message: 'the case file audit of case LCS100849 of 3 November
     2026'."""
     day = audit.audit_date or (audit.finalised_at.date() if audit.finalised_at else None)
-    when = f" of {day.day} {day:%B %Y}" if day else ""
+    when = f" of {long_date(day)}" if day else ""
     return f"the {audit.get_kind_display().lower()} of case {audit.child.case_id}{when}"
 
 

@@ -25,6 +25,7 @@ from ..models import (
     SampleEntry,
     ToolVersion,
 )
+from . import notify
 from .lifecycle import audit_open, may_audit
 
 
@@ -268,12 +269,14 @@ def programme_confirm(*, programme: Programme, by: Person) -> list[Audit]:
         programme.status = ProgrammeStatus.CONFIRMED
         programme.confirmed_at = timezone.now()
         programme.save(update_fields=["status", "confirmed_at"])
+        notify.audits_assigned(audits, why=f" in {programme.title}")
     return audits
 
 
 def audits_reassign(*, from_person: Person, to_person: Person, by: Person) -> tuple[int, list[str]]:
     """Move someone's open audits to another auditor in one step; report the ones that cannot move."""
-    moved, refused = 0, []
+    moved: list[Audit] = []
+    refused: list[str] = []
     with transaction.atomic():
         for audit in (
             # Lock only the audits: PostgreSQL cannot lock the nullable side of the worker join.
@@ -285,7 +288,8 @@ def audits_reassign(*, from_person: Person, to_person: Person, by: Person) -> tu
                 audit.auditor = to_person
                 audit.version += 1
                 audit.save(update_fields=["auditor", "version", "updated_at"])
-                moved += 1
+                moved.append(audit)
             else:
                 refused.append(audit.child.case_id)
-    return moved, refused
+        notify.audits_assigned(moved, why=f", moved to you from {from_person}")
+    return len(moved), refused

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from caseaudit.organisation.models import Person
 from caseaudit.web import outbox
@@ -34,6 +37,11 @@ def send_once(
     # robust: one message's unexpected fault never stops the others' callbacks (nor the page that asked).
     transaction.on_commit(lambda: message_deliver(message_id=message.pk), robust=True)
     return True
+
+
+def last_claimed(key_prefix: str) -> datetime.datetime | None:
+    """When the latest message whose key starts with `key_prefix` was claimed, or None."""
+    return SentMessage.objects.filter(key__startswith=key_prefix).aggregate(last=Max("claimed_at"))["last"]
 
 
 def _email(message: SentMessage) -> EmailMessage:
