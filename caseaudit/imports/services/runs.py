@@ -227,11 +227,21 @@ def _live_task_ids() -> list[str]:
     from django_tasks_db.models import DBTaskResult
 
     in_progress = ImportRun.objects.filter(status__in=IN_PROGRESS).exclude(task_id="").values_list("task_id", flat=True)
-    ids = list(in_progress)
+    # Only the database backend's ids are UUIDs; a run enqueued by another backend (the immediate one, in tests,
+    # names its tasks otherwise) has no row to look up.
+    ids = [task_id for task_id in in_progress if _is_uuid(task_id)]
     if not ids:
         return []
     live = DBTaskResult.objects.filter(id__in=ids, status__in=["READY", "RUNNING"]).values_list("id", flat=True)
     return [str(task_id) for task_id in live]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _fail(run_id: int, problem: str) -> None:
