@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from caseaudit.organisation.models import Person, PersonRole, Team
 from caseaudit.organisation.roles import Role
 from caseaudit.web.lists import first_and_total
 
@@ -212,3 +214,58 @@ def my_improvement_work(person, today: datetime.date, *, covering: bool) -> dict
         "about_me": about_me,
         "today": today,
     }
+
+
+# Who owns a remedial action is most often someone who knows the child: offered first (issue 44, point 6).
+NEAR_ROLES = (Role.TEAM_MANAGER, Role.PRACTICE_LEAD, Role.SERVICE_MANAGER)
+FIND_LENGTH = 100
+
+
+@dataclass
+class OwnerChoices:
+    """The meeting form's owner lists: `choices` for a select (an empty choice, then groups), and how many
+    people a search found (None when there was no search; 0 when it found nobody and everyone is listed)."""
+
+    choices: list
+    found: int | None
+    team: str
+
+
+def action_owner_choices(plan: ImprovementPlan, *, find: str = "", keep: Iterable[str] = ()) -> OwnerChoices:
+    """Everyone active may own an action, but the child's team and its managers (the team manager, and the
+    service area's practice leads and service managers) are listed first, then everyone else, each by name.
+    `find` narrows both groups to people whose name or email holds it; the people in `keep` (already chosen
+    in a row) stay listed, so narrowing never silently drops a choice. Three queries, however many staff."""
+    teams = {plan.team_id, plan.child.team_id}
+    team_rows = list(Team.objects.filter(pk__in=teams).values_list("manager_id", "service_area_id"))
+    roles: dict[int, str] = {manager: Role.TEAM_MANAGER for manager, _ in team_rows if manager}
+    area_roles = PersonRole.objects.filter(
+        role__in=[Role.PRACTICE_LEAD, Role.SERVICE_MANAGER], person__service_area_id__in={a for _, a in team_rows}
+    ).values_list("person_id", "role")
+    for person_id, area_role in area_roles:
+        roles.setdefault(person_id, area_role)
+    people = list(
+        Person.objects.filter(is_active=True).only("pk", "full_name", "email", "team_id").order_by("full_name", "pk")
+    )
+    needle = find.strip()[:FIND_LENGTH].casefold()
+    kept = {str(value) for value in keep if value}
+    found = None
+    if needle:
+        matched = {p.pk for p in people if needle in p.full_name.casefold() or needle in p.email.casefold()}
+        found = len(matched)
+        if matched:
+            people = [p for p in people if p.pk in matched or str(p.pk) in kept]
+    near, others = [], []
+    for person in people:
+        role = roles.get(person.pk)
+        if role is not None:
+            near.append((person.pk, f"{person.full_name}, {Role(role).label.lower()}"))
+        elif person.team_id in teams:
+            near.append((person.pk, person.full_name))
+        else:
+            others.append((person.pk, person.full_name))
+    team = plan.team.name
+    groups = [(f"{team} and its managers", near), ("Everyone else", others)]
+    return OwnerChoices(
+        choices=[("", "Choose an owner"), *[(label, rows) for label, rows in groups if rows]], found=found, team=team
+    )

@@ -1,5 +1,6 @@
 from auditlog.signals import accessed
 from django.contrib import messages
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from ..forms import (
     ReviewForm,
 )
 from ..models import STAGE_ORDER, RemedialAction, StageKind
+from ..selectors import FIND_LENGTH, action_owner_choices
 from ..services import plans as service
 from ..services.offers import stage_offer
 from ..services.people import practice_lead_for
@@ -95,8 +97,18 @@ def meeting(request, pk: int):
         return refused
     form = MeetingForm(request.POST or None)
     actions = ActionFormSet(request.POST or None, prefix="actions")
+    # "Find" narrows the owner lists without JavaScript: a post that keeps what was typed and saves nothing.
+    posted = request.method == "POST"
+    finding = posted and "find_owner" in request.POST
+    find = (request.POST if posted else request.GET).get("find", "").strip()[:FIND_LENGTH]
+    owners = action_owner_choices(plan, find=find, keep=[f["owner"].value() for f in actions.forms] if posted else ())
+    for action_form in actions.forms:
+        action_form.fields["owner"].choices = owners.choices
+    if finding:
+        for shown in [form, *actions.forms]:
+            shown._errors = ErrorDict()  # shown as typed, not checked: the meeting is not being recorded yet
     problem = ""
-    if request.method == "POST" and form.is_valid() and actions.is_valid():
+    if posted and not finding and form.is_valid() and actions.is_valid():
         specs = [
             service.ActionSpec(f.cleaned_data["description"], f.cleaned_data.get("owner"), f.cleaned_data.get("due_on"))
             for f in actions.forms
@@ -125,11 +137,10 @@ def meeting(request, pk: int):
             )
             return redirect("improvement:plan_show", pk=plan.pk)
     errors = (
-        summary_errors(form, *actions.forms, extra=[problem] if problem else None) if request.method == "POST" else []
+        summary_errors(form, *actions.forms, extra=[problem] if problem else None) if posted and not finding else []
     )
-    return render(
-        request, "improvement/meeting.html", {"plan": plan, "form": form, "actions": actions, "errors": errors}
-    )
+    context = {"plan": plan, "form": form, "actions": actions, "errors": errors, "owners": owners, "find": find}
+    return render(request, "improvement/meeting.html", context)
 
 
 def review(request, pk: int):
