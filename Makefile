@@ -17,7 +17,7 @@ run: system-packages-run install
 	$(BIN)/caseaudit seed_demo
 	@echo ""
 	@echo "CaseAudit is serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it; links in e-mails use CASEAUDIT_SITE_URL, by default this address)"
-	@echo "Deadline reminders, escalations and scheduled reports run every 15 minutes (log: var/deadlines.log; mail: var/sent-mail/)"
+	@echo "A task worker runs imports, PDFs, and deadline reminders, escalations and scheduled reports every 15 minutes (log: var/worker.log; mail: var/sent-mail/)"
 	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) exec scripts/serve.sh
 
 test: system-packages-test $(VENV)/.installed-dev assets

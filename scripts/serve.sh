@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make run`'s last step: gunicorn, and beside it the 15-minute schedule (run_scheduled: deadline
-# reminders, escalations, scheduled reports). Ctrl+C or SIGTERM ends both and everything they started.
+# `make run`'s last step: gunicorn, and beside it a task worker (caseaudit run_worker: imports, report PDFs,
+# and the schedule it enqueues itself: deadline reminders, escalations and scheduled reports every 15
+# minutes). Ctrl+C or SIGTERM ends both and everything they started.
 #
 # Why a script and not the Makefile's recipe: the recipe used `trap 'kill 0' EXIT INT TERM`, and under
 # dash `kill 0` signals the recipe's own shell too, which runs the trap again, and again, until the shell
@@ -19,29 +20,29 @@ if [ -z "${CASEAUDIT_SITE_URL:-}" ]; then
 fi
 export CASEAUDIT_SITE_URL
 
-schedule() {
-  # Background jobs of a non-interactive shell ignore SIGINT, so the schedule is ended by SIGTERM from
-  # stop(); its sleep runs in the background and is waited for, so that the trap can end it at once.
-  local nap=""
-  trap 'trap - TERM; [ -n "$nap" ] && kill "$nap" 2>/dev/null; exit 0' TERM
-  while true; do
-    "$BIN/caseaudit" run_scheduled >>var/deadlines.log 2>&1
-    sleep 900 &
-    nap=$!
-    wait "$nap"
-  done
-}
-
-schedule &
-schedule_pid=$!
+# The worker runs in a session of its own (setsid), so Ctrl+C in the terminal reaches it only as stop()'s one
+# SIGTERM: it finishes the task in hand, then ends. Two signals at once (the terminal's SIGINT and ours) would
+# end it mid-task. A task cut short anyway (Ctrl+C twice) is put back in the queue at the next start.
+mkdir -p var
+setsid "$BIN/caseaudit" run_worker >>var/worker.log 2>&1 &
+worker_pid=$!
 "$BIN/gunicorn" caseaudit.wsgi --bind "$HOST:$PORT" --workers 2 --threads 4 \
   --access-logfile - --log-level warning &
 web_pid=$!
 
 stop() {
   trap - INT TERM EXIT
-  kill -TERM "$web_pid" "$schedule_pid" 2>/dev/null
-  wait "$web_pid" "$schedule_pid" 2>/dev/null
+  # A second Ctrl+C while waiting: the worker stops at once (a second signal ends its task).
+  trap 'kill -TERM "$worker_pid" 2>/dev/null' INT TERM
+  kill -TERM "$web_pid" "$worker_pid" 2>/dev/null
+  if kill -0 "$worker_pid" 2>/dev/null; then
+    echo "Stopping: the task worker finishes the task in hand (Ctrl+C again to stop it now)."
+  fi
+  # `wait` returns early when a trapped signal arrives: wait again until both have ended.
+  while kill -0 "$web_pid" 2>/dev/null || kill -0 "$worker_pid" 2>/dev/null; do
+    wait "$web_pid" "$worker_pid" 2>/dev/null
+  done
+  trap - INT TERM
   echo "CaseAudit stopped."
 }
 trap stop INT TERM EXIT
