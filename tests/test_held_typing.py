@@ -31,7 +31,7 @@ def audit(council):
 
 def _save_draft(client: Client, audit: Audit):
     return client.post(
-        f"/audits/{audit.pk}/edit", {"strengths": TYPED, "version": audit.version, "save": "1"}, follow=False
+        f"/audits/{audit.pk}/edit/summary", {"strengths": TYPED, "version": audit.version, "save": "1"}, follow=False
     )
 
 
@@ -41,7 +41,7 @@ def test_typing_sent_after_the_idle_limit_is_held_and_offered_back_after_signing
     response = _save_draft(client, audit)
     assert response.status_code == 302 and response["Location"].startswith("/account/sign-in?next=")
     held = HeldForm.objects.get()
-    assert held.person == council["auditor"] and held.path == f"/audits/{audit.pk}/edit"
+    assert held.person == council["auditor"] and held.path == f"/audits/{audit.pk}/edit/summary"
     assert held.data["strengths"] == [TYPED] and "csrfmiddlewaretoken" not in held.data
     audit.refresh_from_db()
     assert audit.strengths != TYPED  # nothing saved while signed out
@@ -51,18 +51,18 @@ def test_typing_sent_after_the_idle_limit_is_held_and_offered_back_after_signing
 
     client.force_login(council["auditor"])
     assert client.session[HELD] == {held.path: held.pk}
-    to_held = client.get(f"/audits/{audit.pk}/edit")
+    to_held = client.get(f"/audits/{audit.pk}/edit/summary")
     assert to_held.status_code == 302 and to_held["Location"] == f"/account/kept/{held.pk}"
     body = client.get(to_held["Location"]).content.decode()
     assert "Save what you typed" in body and TYPED.replace("'", "&#x27;") in body
-    assert f'action="/audits/{audit.pk}/edit"' in body and 'name="save" value="1"' in body
+    assert f'action="/audits/{audit.pk}/edit/summary"' in body and 'name="save" value="1"' in body
     # Shown once, then gone from the store; the page itself opens as usual again.
     assert not HeldForm.objects.exists()
     assert client.get(f"/account/kept/{held.pk}").status_code == 404
-    assert client.get(f"/audits/{audit.pk}/edit").status_code == 200
+    assert client.get(f"/audits/{audit.pk}/edit/summary").status_code == 200
 
     # Sent on as the page shows it, the audit's own view saves it.
-    client.post(f"/audits/{audit.pk}/edit", {"strengths": TYPED, "version": audit.version, "save": "1"})
+    client.post(f"/audits/{audit.pk}/edit/summary", {"strengths": TYPED, "version": audit.version, "save": "1"})
     audit.refresh_from_db()
     assert audit.strengths == TYPED
 
@@ -105,17 +105,17 @@ def test_a_refused_form_is_a_plain_page_with_the_typing_given_back(council, audi
     stale), but with a GOV.UK page that gives back what was typed, for the person to check and send again."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(council["auditor"])
-    client.get(f"/audits/{audit.pk}/edit")
+    client.get(f"/audits/{audit.pk}/edit/summary")
     data = {"strengths": TYPED, "version": audit.version, "save": "1", "csrfmiddlewaretoken": "stale" * 8}
     origin = {"HTTP_ORIGIN": "http://testserver"}
-    response = client.post(f"/audits/{audit.pk}/edit", data, **origin)
+    response = client.post(f"/audits/{audit.pk}/edit/summary", data, **origin)
     body = response.content.decode()
     assert response.status_code == 403 and "Your form was not sent" in body
     assert "CSRF verification failed" not in body
     assert TYPED.replace("'", "&#x27;") in body and 'name="save" value="1"' in body
     fresh = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
     resend = {"strengths": TYPED, "version": audit.version, "save": "1", "csrfmiddlewaretoken": fresh}
-    assert client.post(f"/audits/{audit.pk}/edit", resend, **origin).status_code == 302
+    assert client.post(f"/audits/{audit.pk}/edit/summary", resend, **origin).status_code == 302
     audit.refresh_from_db()
     assert audit.strengths == TYPED
 
@@ -124,7 +124,7 @@ def test_a_post_from_another_site_is_refused_without_showing_it_back(council, au
     client = Client(enforce_csrf_checks=True)
     client.force_login(council["auditor"])
     data = {"strengths": "Planted", "version": audit.version, "save": "1"}
-    response = client.post(f"/audits/{audit.pk}/edit", data, HTTP_ORIGIN="https://elsewhere.example")
+    response = client.post(f"/audits/{audit.pk}/edit/summary", data, HTTP_ORIGIN="https://elsewhere.example")
     body = response.content.decode()
     assert response.status_code == 403 and "Your form was not sent" in body and "Planted" not in body
 

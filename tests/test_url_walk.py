@@ -59,6 +59,7 @@ PAGES = {
     # Typing held when a session ended: only its own person, once (tests/test_held_typing.py); none here.
     "accounts:held_form": {"public": False, "kwargs": {"pk": 999999}, "expect": {404}},
     "accounts:account": {"public": False},
+    "accounts:email_preferences": {"public": False},
     "accounts:otp_verify": {"public": False, "expect": {302}},  # already verified: sent on
     "accounts:otp_setup": {"public": False},
     "accounts:recovery_codes": {"public": False, "expect": {302}},  # codes are shown once, after making them
@@ -80,12 +81,21 @@ PAGES = {
     "audits:acknowledge_many": {"public": False, "objects": "none", "post_only": True},
     "audits:audit_show": {"public": False, "objects": "audits", "allowed": "audit_visible"},
     "audits:audit_edit": {"public": False, "objects": "audits", "allowed": "can_edit"},
+    "audits:audit_area": {"public": False, "objects": "audits", "allowed": "can_edit"},
+    "audits:audit_summary": {"public": False, "objects": "audits", "allowed": "can_edit"},
+    "audits:audit_edit_all": {"public": False, "objects": "audits", "allowed": "can_edit"},
+    "audits:audit_check": {"public": False, "objects": "audits", "allowed": "can_edit"},
     "audits:audit_moderate": {"public": False, "objects": "audits", "allowed": "can_moderate"},
+    # Whoever may moderate it may return it (every audit the walk builds has an auditor in CaseAudit).
+    "audits:audit_return": {"public": False, "objects": "audits", "allowed": "can_moderate"},
     "audits:audit_share": {"public": False, "objects": "audits", "post_only": True},
     "audits:audit_acknowledge": {"public": False, "objects": "audits", "allowed": "can_acknowledge"},
     "audits:audit_critical_action": {"public": False, "objects": "audits", "allowed": "can_record_critical_action"},
     "audits:activity_new": {"public": False, "objects": "audits", "allowed": "can_record_activity"},
     "audits:programme_index": {"public": False, "roles": QA_ONLY},
+    "audits:programme_progress": {"public": False, "roles": QA_ONLY},
+    "audits:programme_progress_audits": {"public": False, "roles": QA_ONLY},
+    "audits:programme_remind": {"public": False, "objects": "none", "post_only": True, "roles": QA_ONLY},
     "audits:programme_new": {"public": False, "roles": QA_ONLY},
     "audits:programme_new_themed": {"public": False, "roles": QA_ONLY},
     "audits:programme_show": {"public": False, "objects": "programmes", "roles": QA_ONLY},
@@ -341,6 +351,8 @@ def kwargs_for(name: str, obj) -> dict:
         return {}
     if name == "audits:sample_remove":
         return {"pk": obj.programme_id, "entry_pk": obj.pk}
+    if name == "audits:audit_area":  # the audit's first practice area
+        return {"pk": obj.pk, "section_pk": obj.tool_version.sections.order_by("position").first().pk}
     return {"pk": obj.pk}
 
 

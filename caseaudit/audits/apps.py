@@ -23,5 +23,6 @@ class AuditsConfig(AppConfig):
             models.Answer,
             models.Activity,
             models.Acknowledgement,
+            models.AuditReturn,
         ):
             auditlog.register(model)

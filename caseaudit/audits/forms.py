@@ -48,8 +48,79 @@ class ServiceRefusalForm(GovukForm):
         return data
 
 
+def _section_fields(section, judgement, answers) -> tuple[dict[str, forms.Field], dict, dict]:
+    """One practice area's questions, grade and evidence: (fields, their initial values, the entry the
+    template walks)."""
+    fields: dict[str, forms.Field] = {}
+    initial: dict = {}
+    question_names = []
+    for question in section.questions.all():
+        name = f"question_{question.pk}"
+        question_names.append(name)
+        answer = answers.get(question.pk)
+        if question.kind == QuestionKind.TEXT:
+            fields[name] = LongTextField(
+                label=question.text, max_length=EVIDENCE_LIMIT, what=f"The answer to ‘{question.text}’", rows=3
+            )
+            initial[name] = answer.text if answer else ""
+        else:
+            fields[name] = forms.ChoiceField(
+                label=question.text,
+                choices=AnswerChoice.choices,
+                required=False,
+                widget=GovukRadios(attrs={"inline": True, "small": True}),
+            )
+            initial[name] = answer.choice if answer else ""
+    grade_name, evidence_name = f"section_{section.pk}_grade", f"section_{section.pk}_evidence"
+    fields[grade_name] = grade_field(f"Grade for {section.title}")
+    # Required only on submission (the submit service says so): a draft saves whatever is typed.
+    evidence_label = f"Evidence for {section.title}"
+    fields[evidence_name] = LongTextField(
+        label=evidence_label if section.evidence_required else f"{evidence_label} (optional)",
+        max_length=EVIDENCE_LIMIT,
+        what=evidence_label,
+        help_text="What in the file supports this grade",
+    )
+    initial[grade_name] = judgement.grade if judgement else ""
+    initial[evidence_name] = judgement.evidence if judgement else ""
+    entry = {"section": section, "questions": question_names, "grade": grade_name, "evidence": evidence_name}
+    return fields, initial, entry
+
+
+OVERALL_TEXTS = (
+    ("strengths", "Strengths"),
+    ("areas_for_development", "Areas for development"),
+    ("recommended_actions", "Recommended actions"),
+)
+
+
+def _overall_fields(audit: Audit) -> tuple[dict[str, forms.Field], dict]:
+    fields: dict[str, forms.Field] = {"overall_grade": grade_field("Overall grade")}
+    fields["is_critical"] = forms.BooleanField(
+        label="Inadequate – critical: there is an immediate safeguarding concern",
+        required=False,
+        help_text="The child's team manager and service manager are emailed at once.",
+    )
+    initial = {"overall_grade": audit.overall_grade, "is_critical": audit.is_critical}
+    for name, label in OVERALL_TEXTS:
+        fields[name] = LongTextField(label=label, max_length=SUMMARY_LIMIT, rows=4)
+        initial[name] = getattr(audit, name)
+    return fields, initial
+
+
+def _reason_field() -> LongTextField:
+    return LongTextField(
+        label="Why is the overall grade outside the range of the practice areas' grades?",
+        max_length=EVIDENCE_LIMIT,
+        what="The reason for the overall grade",
+        rows=3,
+        help_text="Needed only when the overall grade is better than every practice area's or worse than every one's",
+    )
+
+
 class AuditForm(ServiceRefusalForm):
-    """Every section's questions, grade and evidence, then the overall judgement.
+    """Every section's questions, grade and evidence, then the overall judgement, on one page: for those
+    who prefer to write the whole audit at once (the task list's pages are the usual way in).
 
     Nothing is required here: drafts save whatever is typed, and the submit
     service says what is missing (so a refused submission loses nothing).
@@ -65,58 +136,15 @@ class AuditForm(ServiceRefusalForm):
         answers = {a.question_id: a for a in audit.answers.all()}
         fields: dict[str, forms.Field] = {}
         for section in audit.tool_version.sections.prefetch_related("questions"):
-            question_names = []
-            for question in section.questions.all():
-                name = f"question_{question.pk}"
-                question_names.append(name)
-                answer = answers.get(question.pk)
-                if question.kind == QuestionKind.TEXT:
-                    fields[name] = LongTextField(
-                        label=question.text,
-                        max_length=EVIDENCE_LIMIT,
-                        what=f"The answer to ‘{question.text}’",
-                        rows=3,
-                    )
-                    initial[name] = answer.text if answer else ""
-                else:
-                    fields[name] = forms.ChoiceField(
-                        label=question.text,
-                        choices=AnswerChoice.choices,
-                        required=False,
-                        widget=GovukRadios(attrs={"inline": True, "small": True}),
-                    )
-                    initial[name] = answer.choice if answer else ""
-            judgement = judgements.get(section.pk)
-            grade_name, evidence_name = f"section_{section.pk}_grade", f"section_{section.pk}_evidence"
-            fields[grade_name] = grade_field(f"Grade for {section.title}")
-            # Required only on submission (the submit service says so): a draft saves whatever is typed.
-            evidence_label = f"Evidence for {section.title}"
-            fields[evidence_name] = LongTextField(
-                label=evidence_label if section.evidence_required else f"{evidence_label} (optional)",
-                max_length=EVIDENCE_LIMIT,
-                what=evidence_label,
-                help_text="What in the file supports this grade",
-            )
-            initial[grade_name] = judgement.grade if judgement else ""
-            initial[evidence_name] = judgement.evidence if judgement else ""
-            self.sections.append(
-                {"section": section, "questions": question_names, "grade": grade_name, "evidence": evidence_name}
-            )
-        fields["overall_grade"] = grade_field("Overall grade")
-        fields["is_critical"] = forms.BooleanField(
-            label="Inadequate – critical: there is an immediate safeguarding concern",
-            required=False,
-            help_text="The child's team manager and service manager are emailed at once.",
-        )
-        for name, label in (
-            ("strengths", "Strengths"),
-            ("areas_for_development", "Areas for development"),
-            ("recommended_actions", "Recommended actions"),
-        ):
-            fields[name] = LongTextField(label=label, max_length=SUMMARY_LIMIT, rows=4)
-            initial[name] = getattr(audit, name)
-        initial["overall_grade"] = audit.overall_grade
-        initial["is_critical"] = audit.is_critical
+            section_fields, section_initial, entry = _section_fields(section, judgements.get(section.pk), answers)
+            fields.update(section_fields)
+            initial.update(section_initial)
+            self.sections.append(entry)
+        overall_fields, overall_initial = _overall_fields(audit)
+        fields.update(overall_fields)
+        initial.update(overall_initial)
+        fields["overall_grade_reason"] = _reason_field()
+        initial["overall_grade_reason"] = audit.overall_grade_reason
         super().__init__(*args, initial=initial, **kwargs)
         self.fields.update(fields)
         self.apply_govuk_classes()
@@ -129,14 +157,94 @@ class AuditForm(ServiceRefusalForm):
             strengths=data.get("strengths", ""),
             areas_for_development=data.get("areas_for_development", ""),
             recommended_actions=data.get("recommended_actions", ""),
+            overall_grade_reason=data.get("overall_grade_reason", ""),
         )
         for entry in self.sections:
-            section = entry["section"]
-            draft.sections[section.pk] = (data.get(entry["grade"], ""), data.get(entry["evidence"], ""))
-            for question in section.questions.all():
-                value = data.get(f"question_{question.pk}", "")
-                draft.answers[question.pk] = ("", value) if question.kind == QuestionKind.TEXT else (value, "")
+            _section_into_draft(draft, entry, data)
         return draft
+
+
+def _section_into_draft(draft: AuditDraft, entry: dict, data: dict) -> None:
+    section = entry["section"]
+    draft.sections[section.pk] = (data.get(entry["grade"], ""), data.get(entry["evidence"], ""))
+    for question in section.questions.all():
+        value = data.get(f"question_{question.pk}", "")
+        draft.answers[question.pk] = ("", value) if question.kind == QuestionKind.TEXT else (value, "")
+
+
+class AreaForm(ServiceRefusalForm):
+    """One practice area of the task list: its questions, grade and evidence. Saving it leaves the other
+    areas and the overall judgement as they are."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, audit: Audit, section, **kwargs) -> None:
+        self.audit = audit
+        judgement = audit.judgements.filter(section=section).first()
+        answers = {a.question_id: a for a in audit.answers.filter(question__section=section)}
+        fields, initial, self.entry = _section_fields(section, judgement, answers)
+        initial["version"] = audit.version
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields.update(fields)
+        self.apply_govuk_classes()
+
+    def to_draft(self) -> AuditDraft:
+        draft = AuditDraft(includes_overall=False)
+        _section_into_draft(draft, self.entry, self.cleaned_data)
+        return draft
+
+
+class SummaryForm(ServiceRefusalForm):
+    """The overall judgement and summary, the task list's last part before checking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, audit: Audit, **kwargs) -> None:
+        self.audit = audit
+        fields, initial = _overall_fields(audit)
+        initial["version"] = audit.version
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields.update(fields)
+        self.apply_govuk_classes()
+
+    def to_draft(self) -> AuditDraft:
+        data = self.cleaned_data
+        return AuditDraft(
+            overall_grade=data.get("overall_grade", ""),
+            is_critical=bool(data.get("is_critical")),
+            strengths=data.get("strengths", ""),
+            areas_for_development=data.get("areas_for_development", ""),
+            recommended_actions=data.get("recommended_actions", ""),
+            # Not on this page: kept as saved (the check page asks for it when the grades call for it).
+            overall_grade_reason=self.audit.overall_grade_reason,
+        )
+
+
+class CheckForm(ServiceRefusalForm):
+    """Check your answers: submitting sends what the page shows, with a reason where the overall grade
+    lies outside the areas' grades."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, audit: Audit, **kwargs) -> None:
+        self.audit = audit
+        super().__init__(
+            *args, initial={"version": audit.version, "overall_grade_reason": audit.overall_grade_reason}, **kwargs
+        )
+        self.fields["overall_grade_reason"] = _reason_field()
+        self.apply_govuk_classes()
+
+
+class ReturnForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = LongTextField(
+        label="What does the auditor need to change?",
+        max_length=EVIDENCE_LIMIT,
+        what="What the auditor needs to change",
+        required=True,
+        help_text="The auditor is emailed this. Everything they wrote is kept.",
+        error_messages={"required": "Say what the auditor needs to change"},
+    )
 
 
 class ModerationForm(ServiceRefusalForm):
@@ -460,3 +568,63 @@ class ThemedProgrammeForm(GovukForm):
         self.fields["service_area"].queryset = ServiceArea.objects.all()
         self.fields["legal_status"].choices = [("", "Any legal status"), *LegalStatus.choices]
         set_month_choices(self.fields["month"], today)
+
+
+def _month_label(month) -> str:
+    return f"{month:%B %Y}"
+
+
+class ProgressFilterForm(GovukForm):
+    """Which month's programmes the progress page shows, and of which service area (issue 44, point 5)."""
+
+    month = forms.ChoiceField(label="Month", required=False, choices=())
+    service_area = forms.ModelChoiceField(
+        label="Service area", queryset=None, required=False, empty_label="All service areas"
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        from caseaudit.organisation.models import ServiceArea
+
+        from .models import Programme
+
+        super().__init__(*args, **kwargs)
+        self.this_month = today.replace(day=1)
+        # The months that have programmes, and this month (whose programmes may be still to plan), newest first.
+        months = {self.this_month, *Programme.objects.dates("month", "month")}
+        self.fields["month"].choices = [(f"{m:%Y-%m}", _month_label(m)) for m in sorted(months, reverse=True)]
+        self.fields["month"].initial = f"{self.this_month:%Y-%m}"
+        self.fields["service_area"].queryset = ServiceArea.objects.all()
+
+    def chosen(self) -> tuple:
+        """(first day of the month, service area or None) of a valid form."""
+        import datetime
+
+        value = self.cleaned_data.get("month")
+        month = datetime.date.fromisoformat(f"{value}-01") if value else self.this_month
+        return month, self.cleaned_data.get("service_area")
+
+    def query(self, **extra) -> str:
+        """The filters as a query string, for links that keep them."""
+        from urllib.parse import urlencode
+
+        month, area = self.chosen()
+        values = {"month": f"{month:%Y-%m}", **({"service_area": area.pk} if area else {}), **extra}
+        return urlencode(values)
+
+
+class ProgressListForm(ProgressFilterForm):
+    """The audits behind one count of the progress page: its stage, and its auditor or team."""
+
+    stage = forms.ChoiceField(label="Stage", required=False, choices=())
+    team = forms.ModelChoiceField(label="Team", queryset=None, required=False)
+    auditor = forms.ModelChoiceField(label="Auditor", queryset=Person.objects.all(), required=False)
+    unassigned = forms.BooleanField(label="No auditor", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from caseaudit.organisation.models import Team
+
+        from .selectors import PROGRESS_FLAGS, PROGRESS_STAGES
+
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [("", "All"), *PROGRESS_STAGES.items(), *PROGRESS_FLAGS.items()]
+        self.fields["team"].queryset = Team.objects.all()

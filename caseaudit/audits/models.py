@@ -225,6 +225,9 @@ class Audit(models.Model):
     strengths = models.TextField(blank=True)
     areas_for_development = models.TextField(blank=True)
     recommended_actions = models.TextField(blank=True)
+    # Why the overall grade lies outside the range of the practice areas' grades (issue 44, point 3):
+    # "Outstanding" overall with an area "Inadequate" may be right, but never without a word.
+    overall_grade_reason = models.TextField(blank=True)
 
     moderated_overall_grade = models.CharField(max_length=24, choices=Grade.choices, blank=True)
     moderation_reason = models.TextField(blank=True)
@@ -392,6 +395,25 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.happened_on:%d %b %Y}"
+
+
+class AuditReturn(models.Model):
+    """A moderator sent the audit back to its auditor, with the reason (issue 44, point 2).
+
+    One row per return: an audit returned twice keeps both, and its change history keeps what the grades
+    were when it was returned."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="returns")
+    returned_by = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-returned_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="audit_return_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.audit} returned by {self.returned_by}"
 
 
 class Acknowledgement(models.Model):

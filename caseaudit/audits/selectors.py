@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 
-from caseaudit.organisation.models import Person, PersonRole, Team
+from caseaudit.organisation.models import Person, PersonRole, ServiceArea, Team
 from caseaudit.organisation.roles import Role
 from caseaudit.web.lists import first_and_total
 
 from .access import audits_visible_to
-from .models import OPEN_STATUSES, Audit, AuditStatus
+from .models import DONE_STATUSES, OPEN_STATUSES, Audit, AuditStatus
 
 
 def audit_detail(audit: Audit) -> dict:
@@ -31,6 +31,7 @@ def audit_detail(audit: Audit) -> dict:
         "activities": audit.activities.select_related("carried_out_by"),
         "acknowledgements": audit.acknowledgements.select_related("person"),
         "re_audits": audit.re_audits.all(),
+        "returns": audit.returns.select_related("returned_by"),
     }
 
 
@@ -196,3 +197,130 @@ def auditor_label(person: Person) -> str:
     load = f"{count} open audit{'' if count == 1 else 's'}"
     where = person.team.name if person.team_id and person.team else person.job_title
     return f"{person.full_name} – {where}, {load}" if where else f"{person.full_name} – {load}"
+
+
+# A month's programme in progress (issue 44, point 5): every programme of the month, its audits counted by stage,
+# by auditor and by team, each count a GROUP BY query, so the page costs the same few queries at any size.
+
+PROGRESS_STAGES = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "submitted": "Submitted",
+    "in_moderation": "In moderation",
+    "moderated": "Moderated",
+}
+# Counted beside the stages: a draft past its due date, and a draft due within DUE_SOON_DAYS (whom reminders go to).
+PROGRESS_FLAGS = {"overdue": "Overdue", "due_soon": "Due soon"}
+# "Due soon", as My audits marks it (_mark_due).
+DUE_SOON_DAYS = 7
+
+
+def _typed() -> Q:
+    """A draft its auditor has started: anything typed or recorded on it. A section graded or with evidence, a
+    question answered (an answer row is only saved when something was chosen or written), an overall grade or
+    any of the three summaries, or an activity recorded (a file read, a conversation held: work begun before
+    a word is typed in the form).
+
+    Not `version > 1`: reassigning an audit to another auditor bumps its version with nothing typed, so the
+    new auditor's untouched draft would count as in progress."""
+    from .models import Activity, Answer, SectionJudgement
+
+    judged = SectionJudgement.objects.filter(audit=OuterRef("pk")).filter(~Q(grade="") | ~Q(evidence=""))
+    return (
+        Q(Exists(judged))
+        | Q(Exists(Answer.objects.filter(audit=OuterRef("pk"))))
+        | Q(Exists(Activity.objects.filter(audit=OuterRef("pk"))))
+        | ~Q(overall_grade="")
+        | ~Q(strengths="")
+        | ~Q(areas_for_development="")
+        | ~Q(recommended_actions="")
+    )
+
+
+def progress_filters(today: datetime.date) -> dict[str, Q]:
+    """Each stage and flag as a filter on audits: the counts and the lists behind them use the same ones."""
+    draft = Q(status=AuditStatus.DRAFT)
+    typed = _typed()
+    return {
+        "not_started": draft & ~typed,
+        "in_progress": draft & typed,
+        "submitted": Q(status=AuditStatus.SUBMITTED),
+        "in_moderation": Q(status=AuditStatus.IN_MODERATION),
+        "moderated": Q(status__in=DONE_STATUSES),
+        # Overdue means the auditor's part is late: a draft past its due date. Audit.is_overdue also counts
+        # audits submitted and waiting for a moderator; that lateness is the moderators', not the auditor's,
+        # and reminders go to auditors.
+        "overdue": draft & Q(due_on__lt=today),
+        "due_soon": draft & Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)),
+    }
+
+
+def month_start(month: datetime.date) -> datetime.date:
+    return month.replace(day=1)
+
+
+def programme_month_audits(month: datetime.date, service_area: ServiceArea | None = None) -> QuerySet[Audit]:
+    """The audits of every programme of the month (monthly and themed). With a service area, those of its teams
+    (the team the child was in when audited, so a themed audit across the council is split by area too)."""
+    audits = Audit.objects.filter(programme__month=month_start(month))
+    if service_area is not None:
+        audits = audits.filter(team__service_area=service_area)
+    return audits
+
+
+def programme_month_progress(*, month: datetime.date, service_area: ServiceArea | None, today: datetime.date) -> dict:
+    """The month's programmes, and their audits counted by stage (with overdue and due soon) in all, by auditor
+    and by team. Three queries whatever the number of audits, auditors or teams."""
+    from .models import Programme
+
+    month = month_start(month)
+    audits = programme_month_audits(month, service_area)
+    counted = {name: Count("pk", filter=where) for name, where in progress_filters(today).items()}
+    counted["total"] = Count("pk")
+    by_team = list(audits.values("team_id", "team__name").annotate(**counted).order_by("team__name", "team_id"))
+    by_auditor = list(
+        audits.values("auditor_id", "auditor__full_name")
+        .annotate(**counted)
+        .order_by(F("auditor__full_name").asc(nulls_last=True), "auditor_id")
+    )
+    # Every audit has one team, so the month's totals are the teams' rows added up (no fourth query).
+    totals = {name: sum(row[name] for row in by_team) for name in counted}
+    programmes = Programme.objects.filter(month=month).select_related("service_area").order_by("kind", "title")
+    if service_area is not None:
+        programmes = programmes.filter(Q(service_area=service_area) | Q(service_area__isnull=True))
+    return {
+        "month": month,
+        "programmes": list(programmes),
+        "totals": totals,
+        "by_team": by_team,
+        "by_auditor": by_auditor,
+        "behind": sum(1 for row in by_auditor if row["auditor_id"] and (row["overdue"] or row["due_soon"])),
+    }
+
+
+def programme_month_audit_list(
+    *,
+    month: datetime.date,
+    service_area: ServiceArea | None,
+    today: datetime.date,
+    stage: str = "",
+    team: Team | None = None,
+    auditor: Person | None = None,
+    unassigned: bool = False,
+) -> QuerySet[Audit]:
+    """The audits behind one count of the progress page, soonest due first, each marked `started`."""
+    filters = progress_filters(today)
+    audits = programme_month_audits(month, service_area)
+    if stage:
+        audits = audits.filter(filters[stage])
+    if team is not None:
+        audits = audits.filter(team=team)
+    if auditor is not None:
+        audits = audits.filter(auditor=auditor)
+    elif unassigned:
+        audits = audits.filter(auditor__isnull=True)
+    return (
+        audits.select_related("child", "team", "auditor", "programme")
+        .annotate(started=ExpressionWrapper(_typed(), output_field=BooleanField()))
+        .order_by(F("due_on").asc(nulls_last=True), "child__case_id", "pk")
+    )

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import acknowledgements, activities, audits, mine, programmes, reassign, tools
+from .views import (
+    acknowledgements,
+    activities,
+    audits,
+    mine,
+    moderation,
+    programmes,
+    progress,
+    reassign,
+    tools,
+    writing,
+)
 
 app_name = "audits"
 
@@ -8,14 +19,22 @@ urlpatterns = [
     path("mine/", mine.index, name="mine"),
     path("mine/acknowledge", acknowledgements.acknowledge_many, name="acknowledge_many"),
     path("<int:pk>/", audits.show, name="audit_show"),
-    path("<int:pk>/edit", audits.edit, name="audit_edit"),
-    path("<int:pk>/moderate", audits.moderate, name="audit_moderate"),
+    path("<int:pk>/edit", writing.tasks, name="audit_edit"),
+    path("<int:pk>/edit/area/<int:section_pk>", writing.area, name="audit_area"),
+    path("<int:pk>/edit/summary", writing.summary, name="audit_summary"),
+    path("<int:pk>/edit/all", writing.edit_all, name="audit_edit_all"),
+    path("<int:pk>/check", writing.check, name="audit_check"),
+    path("<int:pk>/moderate", moderation.moderate, name="audit_moderate"),
+    path("<int:pk>/return", moderation.return_to_auditor, name="audit_return"),
     path("<int:pk>/share", audits.share, name="audit_share"),
     path("<int:pk>/acknowledge", audits.acknowledge, name="audit_acknowledge"),
     path("<int:pk>/critical-action", audits.critical_action, name="audit_critical_action"),
     path("<int:pk>/activities/new", activities.new, name="activity_new"),
     path("programmes/", programmes.index, name="programme_index"),
     path("programmes/new", programmes.new, name="programme_new"),
+    path("programmes/progress/", progress.show, name="programme_progress"),
+    path("programmes/progress/audits", progress.audits, name="programme_progress_audits"),
+    path("programmes/progress/remind", progress.remind, name="programme_remind"),
     path("programmes/new-themed", programmes.new_themed, name="programme_new_themed"),
     path("programmes/<int:pk>/", programmes.show, name="programme_show"),
     path("programmes/<int:pk>/quotas", programmes.quotas, name="programme_quotas"),

@@ -40,3 +40,15 @@ def complete_draft(audit, grade="good", overall=None, critical=False) -> AuditDr
         recommended_actions="Update the plan",
         sections=sections,
     )
+
+
+def submit_by_pages(client, audit, data):
+    """Save the whole audit on one page, then submit it from Check your answers, as an auditor does.
+
+    Returns the check page's answer to the submission."""
+    from django.urls import reverse
+
+    saved = client.post(reverse("audits:audit_edit_all", args=[audit.pk]), {**data, "check": "1"})
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    audit.refresh_from_db()
+    return client.post(reverse("audits:audit_check", args=[audit.pk]), {"version": audit.version, "submit": "1"})

@@ -16,6 +16,7 @@ from caseaudit.audits.models import Audit, AuditStatus, ToolSection
 from caseaudit.audits.services.lifecycle import AuditDraft, AuditIncomplete, audit_save_draft, audit_submit
 from caseaudit.audits.services.tools import tool_fingerprint
 
+from .conftest import submit_by_pages
 from .test_pages import form_data
 
 
@@ -86,36 +87,42 @@ def test_the_page_refuses_grades_without_evidence_with_a_linked_error_summary_an
     client, council, draft_audit
 ):
     client.force_login(council["auditor"])
-    data = form_data(draft_audit, submit="1")
+    data = form_data(draft_audit)
     judgements = sections_of(draft_audit)
     for judgement in judgements:
         data[f"section_{judgement.section_id}_evidence"] = ""
-    response = client.post(reverse("audits:audit_edit", args=[draft_audit.pk]), data)
+    response = submit_by_pages(client, draft_audit, data)
     body = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in body and "There is a problem" in body
-    links = re.findall(r'<li><a href="#(id_section_\d+_evidence)">(Enter the evidence for [^<]+)</a></li>', body)
+    links = re.findall(
+        r'<li><a href="([^"#]+)#(id_section_\d+_evidence)">(Enter the evidence for [^<]+)</a></li>', body
+    )
     assert links == [
-        (f"id_section_{j.section_id}_evidence", f"Enter the evidence for {j.section.title}") for j in judgements
+        (
+            reverse("audits:audit_area", args=[draft_audit.pk, j.section_id]) + "?from=check",
+            f"id_section_{j.section_id}_evidence",
+            f"Enter the evidence for {j.section.title}",
+        )
+        for j in judgements
     ]
-    # The message sits by its box too, and the box is marked and described by it.
+    # Following a link: the message sits by its box, and the box is marked and described by it.
     first = judgements[0].section_id
+    body = client.get(links[0][0]).content.decode()
     assert (
         f'<p id="id_section_{first}_evidence-error" class="govuk-error-message"><span class="govuk-visually-hidden">'
         "Error:</span> Enter the evidence for Voice of the Child</p>" in body
     )
     assert re.search(rf'<textarea[^>]*aria-describedby="[^"]*id_section_{first}_evidence-error"', body)
+    assert re.search(
+        rf'<input class="govuk-radios__input" type="radio" name="section_{first}_grade" id="[^"]+" value="good" checked',
+        body,
+    )
     # Nothing typed is lost: every grade is still chosen, and the summary is still there.
     draft_audit.refresh_from_db()
     assert draft_audit.status == AuditStatus.DRAFT
     assert draft_audit.strengths == "Kind and persistent work"
     assert set(draft_audit.judgements.values_list("grade", flat=True)) == {"good"}
-    for judgement in judgements:
-        assert re.search(
-            rf'<input class="govuk-radios__input" type="radio" name="section_{judgement.section_id}_grade" '
-            rf'id="[^"]+" value="good" checked',
-            body,
-        ), judgement.section.title
 
 
 def test_saving_a_draft_with_grades_and_no_evidence_is_accepted(client, council, draft_audit):
@@ -123,7 +130,7 @@ def test_saving_a_draft_with_grades_and_no_evidence_is_accepted(client, council,
     data = form_data(draft_audit, save="1")
     for judgement in draft_audit.judgements.all():
         data[f"section_{judgement.section_id}_evidence"] = ""
-    response = client.post(reverse("audits:audit_edit", args=[draft_audit.pk]), data)
+    response = client.post(reverse("audits:audit_edit_all", args=[draft_audit.pk]), data)
     assert response.status_code == 302
     draft_audit.refresh_from_db()
     assert draft_audit.version == 2 and draft_audit.status == AuditStatus.DRAFT
@@ -133,7 +140,7 @@ def test_an_optional_evidence_box_says_so(client, council, draft_audit):
     optional = sections_of(draft_audit)[-1].section
     ToolSection.objects.filter(pk=optional.pk).update(evidence_required=False)
     client.force_login(council["auditor"])
-    body = client.get(reverse("audits:audit_edit", args=[draft_audit.pk])).content.decode()
+    body = client.get(reverse("audits:audit_edit_all", args=[draft_audit.pk])).content.decode()
     assert f">Evidence for {optional.title} (optional)</label>" in body
     assert ">Evidence for Voice of the Child</label>" in body
 
@@ -143,9 +150,9 @@ def test_an_optional_evidence_box_says_so(client, council, draft_audit):
 
 def test_every_long_text_box_on_the_audit_page_is_a_govuk_character_count(client, council, draft_audit):
     client.force_login(council["auditor"])
-    body = client.get(reverse("audits:audit_edit", args=[draft_audit.pk])).content.decode()
+    body = client.get(reverse("audits:audit_edit_all", args=[draft_audit.pk])).content.decode()
     textareas = re.findall(r"<textarea[^>]*>", body)
-    assert len(textareas) == 7 + 3  # the evidence for each practice area, and the three summaries
+    assert len(textareas) == 7 + 3 + 1  # the evidence for each practice area, the three summaries, the reason
     for textarea in textareas:
         assert "govuk-js-character-count" in textarea
         assert "maxlength" not in textarea  # a browser would cut pasted text off without a word
@@ -168,7 +175,7 @@ def test_twenty_thousand_characters_of_evidence_are_refused_with_govuk_wording_a
     first = sections_of(draft_audit)[0].section_id
     long_text = "Olivia said she likes her school. " * 600  # about 20,000 characters
     data = form_data(draft_audit, save="1", strengths="x" * 10_001, **{f"section_{first}_evidence": long_text.strip()})
-    response = client.post(reverse("audits:audit_edit", args=[draft_audit.pk]), data)
+    response = client.post(reverse("audits:audit_edit_all", args=[draft_audit.pk]), data)
     body = response.content.decode()
     assert response.status_code == 200
     assert (
@@ -190,14 +197,14 @@ def test_text_at_the_limit_is_accepted_and_a_line_break_counts_once(client, coun
     typed = "\r\n".join(lines) + "z"
     assert len(typed.replace("\r\n", "\n")) == 5_000
     data = form_data(draft_audit, save="1", **{f"section_{first}_evidence": typed})
-    assert client.post(reverse("audits:audit_edit", args=[draft_audit.pk]), data).status_code == 302
+    assert client.post(reverse("audits:audit_edit_all", args=[draft_audit.pk]), data).status_code == 302
     saved = Audit.objects.get(pk=draft_audit.pk).judgements.get(section_id=first).evidence
     assert len(saved) == 5_000 and "\r" not in saved
 
 
 def test_the_moderation_reasons_and_the_other_audit_texts_have_limits_too(client, council, draft_audit):
     client.force_login(council["auditor"])
-    client.post(reverse("audits:audit_edit", args=[draft_audit.pk]), form_data(draft_audit, submit="1"))
+    submit_by_pages(client, draft_audit, form_data(draft_audit))
     client.force_login(council["moderator"])
     url = reverse("audits:audit_moderate", args=[draft_audit.pk])
     client.post(url, {"take": "1"})

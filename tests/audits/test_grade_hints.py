@@ -10,7 +10,7 @@ from caseaudit.audits.grades import GRADE_DESCRIPTORS, Grade
 
 def test_each_grade_radio_carries_its_descriptor_as_hint_text(client, council, draft_audit):
     client.force_login(council["auditor"])
-    html = client.get(f"/audits/{draft_audit.pk}/edit").content.decode()
+    html = client.get(f"/audits/{draft_audit.pk}/edit/all").content.decode()
     sections = draft_audit.tool_version.sections.count()
     for grade, text in GRADE_DESCRIPTORS.items():
         radios = re.findall(rf'<input[^>]*value="{grade.value}"[^>]*aria-describedby="([^"]+)"', html)

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from caseaudit.audits.models import Audit, AuditStatus, Programme
 
+from .conftest import submit_by_pages
+
 
 def form_data(audit, grade="good", overall="good", **overrides):
     data = {"version": audit.version, "overall_grade": overall, "strengths": "Kind and persistent work"}
@@ -17,9 +19,9 @@ def form_data(audit, grade="good", overall="good", **overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_the_auditor_sees_every_practice_area_with_grade_descriptors(client, council, draft_audit):
+def test_the_whole_audit_on_one_page_shows_every_practice_area_with_grade_descriptors(client, council, draft_audit):
     client.force_login(council["auditor"])
-    body = client.get(reverse("audits:audit_edit", args=[draft_audit.pk])).content.decode()
+    body = client.get(reverse("audits:audit_edit_all", args=[draft_audit.pk])).content.decode()
     for title in ("Voice of the Child", "Embracing Diversity", "Assessment and Analysis"):
         assert f"Grade for {title}" in body
     assert "What each grade means" in body and "Serious or widespread failures" in body
@@ -30,13 +32,19 @@ def test_a_submission_with_an_ungraded_section_shows_a_linked_error_summary_and_
 ):
     client.force_login(council["auditor"])
     first = draft_audit.judgements.order_by("section__position").first()
-    data = form_data(draft_audit, overall="", **{f"section_{first.section_id}_grade": None, "submit": "1"})
-    response = client.post(reverse("audits:audit_edit", args=[draft_audit.pk]), data)
+    data = form_data(draft_audit, overall="", **{f"section_{first.section_id}_grade": None})
+    response = submit_by_pages(client, draft_audit, data)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in body
-    assert f'<a href="#id_section_{first.section_id}_grade_0">Select a grade for Voice of the Child</a>' in body
-    assert '<a href="#id_overall_grade_0">Select an overall grade</a>' in body
+    assert "<title>Error: " in body and "There is a problem" in body
+    # Each link leads to the page that puts it right, at the field itself.
+    area = reverse("audits:audit_area", args=[draft_audit.pk, first.section_id])
+    summary = reverse("audits:audit_summary", args=[draft_audit.pk])
+    assert (
+        f'<a href="{area}?from=check#id_section_{first.section_id}_grade_0">Select a grade for Voice of the Child</a>'
+        in body
+    )
+    assert f'<a href="{summary}?from=check#id_overall_grade_0">Select an overall grade</a>' in body
     assert f"Evidence {first.section_id}" in body and "Kind and persistent work" in body
     draft_audit.refresh_from_db()
     assert draft_audit.status == AuditStatus.DRAFT
@@ -45,15 +53,24 @@ def test_a_submission_with_an_ungraded_section_shows_a_linked_error_summary_and_
 
 def test_a_complete_submission_goes_to_moderation(client, council, draft_audit):
     client.force_login(council["auditor"])
-    response = client.post(reverse("audits:audit_edit", args=[draft_audit.pk]), form_data(draft_audit, submit="1"))
+    response = submit_by_pages(client, draft_audit, form_data(draft_audit))
     assert response.status_code == 302
     draft_audit.refresh_from_db()
     assert draft_audit.status == AuditStatus.SUBMITTED
 
 
+def test_the_one_page_form_does_not_submit_by_itself(client, council, draft_audit):
+    client.force_login(council["auditor"])
+    url = reverse("audits:audit_edit_all", args=[draft_audit.pk])
+    response = client.post(url, {**form_data(draft_audit), "submit": "1", "check": "1"})
+    assert response.headers["Location"] == reverse("audits:audit_check", args=[draft_audit.pk])
+    draft_audit.refresh_from_db()
+    assert draft_audit.status == AuditStatus.DRAFT and draft_audit.overall_grade == "good"
+
+
 def test_a_stale_form_is_refused_with_a_warning_and_keeps_the_second_persons_text(client, council, draft_audit):
     client.force_login(council["auditor"])
-    url = reverse("audits:audit_edit", args=[draft_audit.pk])
+    url = reverse("audits:audit_edit_all", args=[draft_audit.pk])
     stale = form_data(draft_audit, strengths="Written on the laptop", save="1")
     client.post(url, form_data(draft_audit, strengths="Written on the tablet", save="1"))
     response = client.post(url, stale)
@@ -71,7 +88,7 @@ def test_a_stale_form_is_refused_with_a_warning_and_keeps_the_second_persons_tex
 
 def test_a_moderator_must_give_a_reason_for_a_change(client, council, draft_audit):
     client.force_login(council["auditor"])
-    client.post(reverse("audits:audit_edit", args=[draft_audit.pk]), form_data(draft_audit, submit="1"))
+    submit_by_pages(client, draft_audit, form_data(draft_audit))
     client.force_login(council["moderator"])
     url = reverse("audits:audit_moderate", args=[draft_audit.pk])
     assert "Take for moderation" in client.get(url).content.decode()

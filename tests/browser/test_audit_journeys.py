@@ -191,42 +191,49 @@ def test_an_auditor_is_told_what_is_missing_without_losing_their_work_then_submi
     expect(page.get_by_role("heading", name="To do")).to_be_visible()
     page.get_by_role("link", name=child.case_id).click()
 
+    # The task list (issue 37 point 5): a page per practice area, Save and continue through them.
     expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/edit$"))
     expect(heading(page)).to_have_text(f"Audit of case {child.case_id}")
+    page.get_by_role("link", name=f"1. {PRACTICE_AREAS[0]}").click()
     choose(page, "Has the child been seen, and seen alone where appropriate, within timescales?", "Yes")
     for area in PRACTICE_AREAS:
-        if area != ungraded:
+        expect(heading(page)).to_have_text(area)
+        if area == ungraded:
+            page.get_by_label(f"Evidence for {area}").fill(ungraded_evidence)
+        else:
             choose(page, f"Grade for {area}", "Good")
             page.get_by_label(f"Evidence for {area}").fill(f"Evidence seen for {area}.")
-    page.get_by_label(f"Evidence for {ungraded}").fill(ungraded_evidence)
+        page.get_by_role("button", name="Save and continue").click()
     choose(page, "Overall grade", "Good")
     page.get_by_label("Strengths", exact=True).fill("A warm, steady relationship with Olivia.")
+    page.get_by_role("button", name="Save and check your answers").click()
+    expect(practice_area_card(page, ungraded)).to_contain_text("Not graded")
     page.get_by_role("button", name="Submit for moderation").click()
 
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
-    expect(page).to_have_title(re.compile(r"^Error: Audit of case"))
+    expect(page).to_have_title(re.compile(r"^Error: Check your answers"))
     links = summary.get_by_role("link")
     expect(links).to_have_text([f"Select a grade for {ungraded}"])
-    # The link leads to the first radio of that practice area's grade.
-    first_radio = radio_group(page, f"Grade for {ungraded}").get_by_role("radio").first
-    assert links.first.get_attribute("href") == f"#{first_radio.get_attribute('id')}"
-    expect(radio_group(page, f"Grade for {ungraded}")).to_contain_text(f"Error: Select a grade for {ungraded}")
-    # Nothing typed is lost.
-    expect(page.get_by_label(f"Evidence for {ungraded}")).to_have_value(ungraded_evidence)
-    expect(radio_group(page, "Grade for Voice of the Child").get_by_label("Good", exact=True)).to_be_checked()
-    expect(page.get_by_label("Strengths", exact=True)).to_have_value("A warm, steady relationship with Olivia.")
     page.screenshot(path=shots_dir / "audit-edit-error.png", full_page=True)
 
+    # The link leads to that practice area's page, which marks the grade and keeps what was typed.
     links.first.click()
+    expect(heading(page)).to_have_text(ungraded)
+    expect(radio_group(page, f"Grade for {ungraded}")).to_contain_text(f"Error: Select a grade for {ungraded}")
+    expect(page.get_by_label(f"Evidence for {ungraded}")).to_have_value(ungraded_evidence)
+    first_radio = radio_group(page, f"Grade for {ungraded}").get_by_role("radio").first
+    page.locator(".govuk-error-summary").get_by_role("link").first.click()
     expect(first_radio).to_be_focused()
     page.keyboard.press("ArrowDown")  # Outstanding -> Good, as someone using a keyboard would
     expect(radio_group(page, f"Grade for {ungraded}").get_by_label("Good", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Save and return to the task list").click()
+    expect(page.locator(".govuk-task-list__status").last).to_have_text("Ready to check")
+    page.screenshot(path=shots_dir / "audit-task-list.png", full_page=True)
+    page.get_by_role("link", name="Check your answers and submit").click()
     page.get_by_role("button", name="Submit for moderation").click()
 
-    # Without JavaScript the error link moved to the field by its #fragment, and browsers keep a fragment
-    # across a redirect that has none: the page is the same.
-    expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/(#[\w-]+)?$"))
+    expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/$"))
     expect(page.get_by_text("Audit submitted for moderation")).to_be_visible()
     expect(summary_value(page, "Status")).to_have_text("Submitted")
     expect(practice_area_card(page, ungraded)).to_contain_text(ungraded_evidence)
@@ -285,9 +292,10 @@ def test_the_worker_sees_a_shared_audit_and_acknowledges_it_with_a_response(page
 
     sign_in(council["social_worker"])
     go_to_my_audits(page)
-    to_acknowledge = section_list(page, "Shared with you to acknowledge")
-    expect(to_acknowledge).to_contain_text(f"Audit of case {child.case_id} – Good")
-    to_acknowledge.get_by_role("link", name=f"Audit of case {child.case_id}").click()
+    to_acknowledge = page.get_by_role("table", name="Audits shared with you to acknowledge")
+    row = to_acknowledge.get_by_role("row").filter(has_text=child.case_id)
+    expect(row).to_contain_text("Good")
+    row.get_by_role("link", name=re.compile(rf"^{child.case_id} ")).click()
 
     expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/$"))
     expect(summary_value(page, "Status")).to_have_text("Shared")

@@ -142,14 +142,21 @@ def test_an_auditor_records_an_audit_with_the_keyboard_alone(page: Page, council
             page.keyboard.press("ArrowDown")
         expect(group.get_by_label(option, exact=True)).to_be_checked()
 
+    # The task list: each practice area a page of its own, Save and continue to the next.
+    tab_to_text(page, f"1. {PRACTICE_AREAS[0]}")
+    activate(page)
     pick("Has the child been seen, and seen alone where appropriate, within timescales?", "Yes")
     for area in PRACTICE_AREAS:
         pick(f"Grade for {area}", "Good")
         tab_to_id(page, page.get_by_label(f"Evidence for {area}").get_attribute("id"))
         page.keyboard.type(f"Evidence seen for {area}.")
+        tab_to_text(page, "Save and continue")
+        activate(page)
     pick("Overall grade", "Good")
     tab_to_id(page, page.get_by_label("Strengths", exact=True).get_attribute("id"))
     page.keyboard.type("A steady relationship with Olivia.")
+    tab_to_text(page, "Save and check your answers")
+    activate(page)
     tab_to_text(page, "Submit for moderation")
     activate(page)
 
@@ -247,7 +254,7 @@ def test_the_worker_acknowledges_a_shared_audit_with_the_keyboard_alone(page: Pa
     sign_in(council["social_worker"])
     tab_to_text(page, "My audits")
     activate(page)
-    tab_to_text(page, f"Audit of case {audit.child.case_id}")
+    tab_to_text(page, audit.child.case_id, contains=True)
     activate(page)
     tab_to_text(page, "Acknowledge")
     activate(page)

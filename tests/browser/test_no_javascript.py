@@ -47,16 +47,26 @@ def no_js(browser: Browser, live_server, transactional_db):
         context.close()
 
 
-def test_an_auditor_records_and_submits_an_audit_without_javascript(no_js, council):
+def test_an_auditor_records_and_submits_an_audit_by_its_task_list_without_javascript(no_js, council):
+    """Issue 37 point 5: a page per practice area with Save and continue, the overall judgement last, then
+    Check your answers: all of it plain forms and links."""
     audit = open_audit(council.children["own"], council["auditor"])
     page = no_js(council["auditor"])
     page.goto(f"/audits/{audit.pk}/edit")
+    expect(page.locator(".govuk-task-list__status").first).to_have_text("Not yet started")
+    page.get_by_role("link", name=f"1. {PRACTICE_AREAS[0]}").click()
     choose(page, "Has the child been seen, and seen alone where appropriate, within timescales?", "Yes")
     for area in PRACTICE_AREAS:
+        expect(page.get_by_role("heading", level=1)).to_have_text(area)
         choose(page, f"Grade for {area}", "Good")
         page.get_by_label(f"Evidence for {area}").fill(f"Evidence seen for {area}.")
+        page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overall judgement and summary")
     choose(page, "Overall grade", "Good")
     page.get_by_label("Strengths", exact=True).fill("A steady relationship with Olivia.")
+    page.get_by_role("button", name="Save and check your answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before submitting the audit")
+    expect(page.get_by_text(f"Evidence seen for {PRACTICE_AREAS[-1]}.")).to_be_visible()
     page.get_by_role("button", name="Submit for moderation").click()
     expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/$"))
     expect(page.get_by_text("Audit submitted for moderation")).to_be_visible()

@@ -85,7 +85,7 @@ def test_an_auditor_cannot_submit_grades_without_evidence_and_long_text_has_a_li
     voice, rest = PRACTICE_AREAS[0], PRACTICE_AREAS[1:]
 
     sign_in(council["auditor"])
-    page.goto(f"/audits/{audit.pk}/edit")
+    page.goto(f"/audits/{audit.pk}/edit/all")
     evidence = page.get_by_label(f"Evidence for {voice}")
     if javascript:
         # GOV.UK's character count says what is left as they type.
@@ -98,27 +98,40 @@ def test_an_auditor_cannot_submit_grades_without_evidence_and_long_text_has_a_li
         choose(page, f"Grade for {area}", "Good")
     choose(page, "Overall grade", "Good")
     page.get_by_label("Strengths", exact=True).fill("A warm, steady relationship with Olivia.")
+    page.get_by_role("button", name="Save and check your answers").click()
     page.get_by_role("button", name="Submit for moderation").click()
 
+    # Refused on Check your answers: each link leads to the practice area's page, to the box itself.
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(summary.get_by_role("link")).to_have_text([f"Enter the evidence for {area}" for area in PRACTICE_AREAS])
-    expect(radio_group(page, f"Grade for {voice}").get_by_label("Good", exact=True)).to_be_checked()
-    expect(page.get_by_label("Strengths", exact=True)).to_have_value("A warm, steady relationship with Olivia.")
     summary.get_by_role("link", name=f"Enter the evidence for {voice}").click()
+    # The area's own page says what is missing there, in its own error summary and by the box.
+    expect(heading(page)).to_have_text(voice)
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link")).to_have_text([f"Enter the evidence for {voice}"])
+    expect(page.get_by_text(f"Error: Enter the evidence for {voice}")).to_be_visible()
+    summary.get_by_role("link").click()
+    evidence = page.get_by_label(f"Evidence for {voice}")
     expect(evidence).to_be_focused()
+    expect(radio_group(page, f"Grade for {voice}").get_by_label("Good", exact=True)).to_be_checked()
 
     # Too much is refused with GOV.UK's wording, and kept to trim.
     evidence.fill("Olivia said she likes her school. " * 160)
     if javascript:
         expect(page.get_by_text(re.compile(r"You have [\d,]+ characters too many"))).to_be_visible()
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save and return to the task list").click()
+    summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("link")).to_have_text([f"Evidence for {voice} must be 5,000 characters or less"])
     expect(evidence).to_have_value(re.compile(r"^(Olivia said she likes her school\. ?){160}$"))
 
     evidence.fill("Olivia was seen alone and her words are in the plan.")
+    page.get_by_role("button", name="Save and return to the task list").click()
+    page.get_by_role("link", name="Show the whole audit on one page").click()
+    expect(page.get_by_label("Strengths", exact=True)).to_have_value("A warm, steady relationship with Olivia.")
     for area in rest:
         page.get_by_label(f"Evidence for {area}").fill(f"Seen in the file: {area}.")
+    page.get_by_role("button", name="Save and check your answers").click()
     page.get_by_role("button", name="Submit for moderation").click()
     expect(page.get_by_text("Audit submitted for moderation")).to_be_visible()
     audit.refresh_from_db()

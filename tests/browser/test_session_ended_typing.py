@@ -21,7 +21,7 @@ TYPED = "Olivia's views are written in her own words on every visit; her sister'
 def test_typing_outlives_the_session_and_is_saved_after_signing_in_again(page: Page, council, sign_in, settings):
     audit = open_audit(council.children["own"], council["auditor"])
     sign_in(council["auditor"])
-    page.goto(f"/audits/{audit.pk}/edit")
+    page.goto(f"/audits/{audit.pk}/edit/all")
     page.get_by_label("Strengths", exact=True).fill(TYPED)
 
     # The auditor writes on for longer than the idle limit (2 seconds here, every request counted).
@@ -41,7 +41,7 @@ def test_typing_outlives_the_session_and_is_saved_after_signing_in_again(page: P
     expect(page.locator(".govuk-summary-list")).to_contain_text(TYPED)
     page.get_by_role("button", name="Save what you typed").click()
 
-    expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/edit$"))
+    expect(page).to_have_url(re.compile(rf"/audits/{audit.pk}/edit/all$"))
     expect(page.get_by_text("Draft saved")).to_be_visible()
     expect(page.get_by_label("Strengths", exact=True)).to_have_value(TYPED)
     audit.refresh_from_db()
@@ -57,7 +57,7 @@ def test_signing_in_again_in_another_tab_does_not_lose_the_first_tabs_typing(pag
     """
     audit = open_audit(council.children["own"], council["auditor"])
     sign_in(council["auditor"])
-    page.goto(f"/audits/{audit.pk}/edit")
+    page.goto(f"/audits/{audit.pk}/edit/all")
     page.get_by_label("Strengths", exact=True).fill(TYPED)
 
     other_tab = page.context.request

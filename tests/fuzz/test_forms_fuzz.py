@@ -30,8 +30,12 @@ from .htmlforms import post_forms, urlencode_raw
 # another page; "prepare" puts the object in the state the form needs.
 FUZZED: dict[str, dict] = {
     "accounts:login": {"anonymous": True},
-    "audits:audit_edit": {},
+    "audits:audit_area": {},
+    "audits:audit_summary": {},
+    "audits:audit_edit_all": {},
+    "audits:audit_check": {},
     "audits:audit_moderate": {"prepare": "moderation_started"},
+    "audits:audit_return": {"prepare": "moderation_started"},
     "audits:audit_acknowledge": {"prepare": "worker_on_shared_audit"},
     "audits:acknowledge_many": {"prepare": "worker_on_shared_audit", "role": "social_worker", "page": "audits:mine"},
     "audits:audit_critical_action": {},
@@ -56,6 +60,8 @@ FUZZED: dict[str, dict] = {
     "reporting:prepare": {"page": "reporting:index"},
     "reporting:published_show": {},
     "accounts:otp_setup": {},
+    "accounts:email_preferences": {},
+    "audits:programme_remind": {"page": "audits:programme_progress"},
     "api_tokens:index": {},
     "api_tokens:service_index": {},
     "imports:profile_new": {},

@@ -46,8 +46,54 @@ class AuditDraft:
     strengths: str = ""
     areas_for_development: str = ""
     recommended_actions: str = ""
+    overall_grade_reason: str = ""
     sections: dict[int, tuple[str, str]] = field(default_factory=dict)  # section id -> (grade, evidence)
     answers: dict[int, tuple[str, str]] = field(default_factory=dict)  # question id -> (choice, text)
+    # False for one practice area's page (the task list, issue 37 point 5): the overall judgement is not
+    # on that page, so it is left as it was instead of being saved as blank.
+    includes_overall: bool = True
+
+
+def draft_from_audit(audit: Audit) -> AuditDraft:
+    """What is saved now, as a draft: submitting from Check your answers submits exactly what it showed."""
+    draft = AuditDraft(
+        overall_grade=audit.overall_grade,
+        is_critical=audit.is_critical,
+        strengths=audit.strengths,
+        areas_for_development=audit.areas_for_development,
+        recommended_actions=audit.recommended_actions,
+        overall_grade_reason=audit.overall_grade_reason,
+    )
+    for judgement in audit.judgements.all():
+        draft.sections[judgement.section_id] = (judgement.grade, judgement.evidence)
+    for answer in audit.answers.all():
+        draft.answers[answer.question_id] = (answer.choice, answer.text)
+    return draft
+
+
+def grade_rank(grade: str) -> int:
+    """0 for Outstanding, 3 for Inadequate: the scale's order, best first."""
+    return Grade.values.index(grade)
+
+
+def overall_outside_areas(overall: str, area_grades: list[str]) -> tuple[str, str] | None:
+    """(best, worst) of the areas' grades when the overall grade lies outside them, else None.
+
+    An overall grade is a judgement, not an average, so it may lie outside; but a reader of "Outstanding"
+    with an area "Inadequate" needs to know why (issue 44, point 3)."""
+    graded = [g for g in area_grades if g]
+    if not overall or not graded:
+        return None
+    best, worst = min(graded, key=grade_rank), max(graded, key=grade_rank)
+    if grade_rank(best) <= grade_rank(overall) <= grade_rank(worst):
+        return None
+    return best, worst
+
+
+def contradiction_message(overall: str, best: str, worst: str) -> str:
+    labels = dict(Grade.choices)
+    spread = labels[best] if best == worst else f"{labels[best]} to {labels[worst]}"
+    return f"Explain why the overall grade is {labels[overall]} when the practice areas are graded {spread}"
 
 
 def may_audit(auditor: Person, child: Child, today: datetime.date | None = None) -> bool:
@@ -100,7 +146,7 @@ def reaudit_open(*, earlier: Audit, auditor: Person, due_on: datetime.date) -> A
     version = earlier.tool_version.tool.current_version
     if version is None:
         raise AuditRuleError("The audit tool has no version to re-audit with")
-    return audit_open(
+    audit = audit_open(
         child=earlier.child,
         auditor=auditor,
         tool_version=version,
@@ -108,9 +154,11 @@ def reaudit_open(*, earlier: Audit, auditor: Person, due_on: datetime.date) -> A
         kind=AuditKind.RE_AUDIT,
         follows=earlier,
     )
+    notify.audits_assigned([audit], why=" to follow up its earlier audit")
+    return audit
 
 
-def _locked(audit_id: int, expected_version: int | None) -> Audit:
+def lock_audit(audit_id: int, expected_version: int | None) -> Audit:
     audit = Audit.objects.select_for_update().select_related("child__team", "team").get(pk=audit_id)
     if expected_version is not None and audit.version != expected_version:
         raise ConcurrentEditError()
@@ -119,12 +167,15 @@ def _locked(audit_id: int, expected_version: int | None) -> Audit:
 
 def _apply(audit: Audit, draft: AuditDraft) -> bool:
     """Copy the draft onto the audit; returns True when it newly became critical."""
-    became_critical = draft.is_critical and not audit.is_critical
-    audit.overall_grade = draft.overall_grade
-    audit.is_critical = draft.is_critical and draft.overall_grade == Grade.INADEQUATE
-    audit.strengths = draft.strengths
-    audit.areas_for_development = draft.areas_for_development
-    audit.recommended_actions = draft.recommended_actions
+    became_critical = False
+    if draft.includes_overall:
+        became_critical = draft.is_critical and not audit.is_critical
+        audit.overall_grade = draft.overall_grade
+        audit.is_critical = draft.is_critical and draft.overall_grade == Grade.INADEQUATE
+        audit.strengths = draft.strengths
+        audit.areas_for_development = draft.areas_for_development
+        audit.recommended_actions = draft.recommended_actions
+        audit.overall_grade_reason = draft.overall_grade_reason.strip()
     for judgement in audit.judgements.all():
         if judgement.section_id in draft.sections:
             grade, evidence = draft.sections[judgement.section_id]
@@ -152,7 +203,7 @@ def _check_editable(audit: Audit, by: Person) -> None:
 
 def audit_save_draft(*, audit_id: int, by: Person, draft: AuditDraft, expected_version: int) -> Audit:
     with transaction.atomic():
-        audit = _locked(audit_id, expected_version)
+        audit = lock_audit(audit_id, expected_version)
         _check_editable(audit, by)
         became_critical = _apply(audit, draft)
         audit.version += 1
@@ -175,6 +226,9 @@ def incomplete_fields(audit: Audit, draft: AuditDraft) -> dict[str, str]:
         errors["overall_grade"] = "Select an overall grade"
     if draft.is_critical and draft.overall_grade != Grade.INADEQUATE:
         errors["is_critical"] = "Only an Inadequate audit can be marked Inadequate – critical"
+    outside = overall_outside_areas(draft.overall_grade, [grade for grade, _ in draft.sections.values()])
+    if outside and not draft.overall_grade_reason.strip():
+        errors["overall_grade_reason"] = contradiction_message(draft.overall_grade, *outside)
     return errors
 
 
@@ -182,7 +236,7 @@ def audit_submit(*, audit_id: int, by: Person, draft: AuditDraft, expected_versi
     """Save and submit for moderation. Nothing typed is lost when it is refused:
     the draft is saved first, then completeness is checked."""
     with transaction.atomic():
-        audit = _locked(audit_id, expected_version)
+        audit = lock_audit(audit_id, expected_version)
         _check_editable(audit, by)
         errors = incomplete_fields(audit, draft)
         became_critical = _apply(audit, draft)
@@ -205,7 +259,7 @@ def audit_submit(*, audit_id: int, by: Person, draft: AuditDraft, expected_versi
 
 def audit_moderation_start(*, audit_id: int, moderator: Person) -> Audit:
     with transaction.atomic():
-        audit = _locked(audit_id, None)
+        audit = lock_audit(audit_id, None)
         if not moderator.has_role(Role.MODERATOR):
             raise AuditRuleError("Only a moderator can moderate an audit")
         if audit.auditor_id == moderator.pk:
@@ -250,7 +304,7 @@ def moderation_errors(audit: Audit, decision: ModerationDecision) -> dict[str, s
 def audit_moderate(*, audit_id: int, moderator: Person, decision: ModerationDecision, expected_version: int) -> Audit:
     """Agree or change each grade; both grades are kept and the moderated one is final."""
     with transaction.atomic():
-        audit = _locked(audit_id, expected_version)
+        audit = lock_audit(audit_id, expected_version)
         if audit.status != AuditStatus.IN_MODERATION or audit.moderator_id != moderator.pk:
             raise AuditRuleError("Take this audit for moderation first")
         errors = moderation_errors(audit, decision)
@@ -282,7 +336,7 @@ def audit_moderate(*, audit_id: int, moderator: Person, decision: ModerationDeci
 
 def audit_share(*, audit_id: int, by: Person) -> Audit:
     with transaction.atomic():
-        audit = _locked(audit_id, None)
+        audit = lock_audit(audit_id, None)
         if audit.status != AuditStatus.FINALISED:
             raise AuditRuleError("Only a finalised audit can be shared")
         audit.status = AuditStatus.SHARED
@@ -300,7 +354,7 @@ def share_recipients(audit: Audit) -> list[Person]:
 
 def audit_acknowledge(*, audit_id: int, by: Person, response: str) -> Acknowledgement:
     with transaction.atomic():
-        audit = _locked(audit_id, None)
+        audit = lock_audit(audit_id, None)
         if audit.status != AuditStatus.SHARED:
             raise AuditRuleError("This audit has not been shared yet")
         if by not in share_recipients(audit):
@@ -314,7 +368,7 @@ def critical_action_record(*, audit_id: int, by: Person, action: str) -> Audit:
     if not action.strip():
         raise AuditRuleError("Describe the action taken", field="action")
     with transaction.atomic():
-        audit = _locked(audit_id, None)
+        audit = lock_audit(audit_id, None)
         if not audit.is_critical:
             raise AuditRuleError("This audit is not marked Inadequate – critical")
         if audit.critical_action:

@@ -8,9 +8,7 @@ from django.views.decorators.http import require_POST
 from caseaudit.web.confirmation import confirm
 
 from .. import access
-from ..errors import AuditRuleError, ConcurrentEditError
-from ..forms import AcknowledgeForm, AuditForm, CriticalActionForm, ModerationForm
-from ..grades import GRADE_DESCRIPTORS
+from ..forms import AcknowledgeForm, CriticalActionForm
 from ..selectors import audit_detail
 from ..services import lifecycle
 
@@ -32,91 +30,6 @@ def show(request, pk: int):
         }
     )
     return render(request, "audits/audit_show.html", context)
-
-
-def edit(request, pk: int):
-    audit = access.get_audit_for(request.user, pk)
-    if not access.can_edit(request.user, audit):
-        raise Http404
-    extra_errors = []
-    form = AuditForm(request.POST or None, audit=audit)
-    if request.method == "POST" and form.is_valid():
-        submitting = "submit" in request.POST
-        service = lifecycle.audit_submit if submitting else lifecycle.audit_save_draft
-        try:
-            service(
-                audit_id=audit.pk, by=request.user, draft=form.to_draft(), expected_version=form.cleaned_data["version"]
-            )
-        except lifecycle.AuditIncomplete as refused:
-            # The draft was saved; show what is missing against each field, over what they typed.
-            audit.refresh_from_db()
-            data = request.POST.copy()
-            data["version"] = str(audit.version)
-            form = AuditForm(data, audit=audit, refused=refused.errors)
-            form.is_valid()
-        except ConcurrentEditError as conflict:
-            extra_errors.append(conflict.message)
-            # They have been told: saving again now replaces the other version.
-            audit.refresh_from_db()
-            form.data = form.data.copy()
-            form.data["version"] = audit.version
-        except AuditRuleError as refused:
-            extra_errors.append(refused.message)
-        else:
-            if submitting:
-                confirm(
-                    request,
-                    "Audit submitted for moderation",
-                    "A moderator checks the grades and may change them, with a reason. You will find it under "
-                    "'Submitted by you' in My audits until it is finalised.",
-                )
-                return redirect("audits:audit_show", pk=audit.pk)
-            messages.success(request, "Draft saved")
-            return redirect("audits:audit_edit", pk=audit.pk)
-    return render(
-        request,
-        "audits/audit_edit.html",
-        {"audit": audit, "form": form, "extra_errors": extra_errors, "descriptors": GRADE_DESCRIPTORS},
-    )
-
-
-def moderate(request, pk: int):
-    audit = access.get_audit_for(request.user, pk)
-    if not access.can_moderate(request.user, audit):
-        raise Http404
-    if request.method == "POST" and "take" in request.POST:
-        try:
-            lifecycle.audit_moderation_start(audit_id=audit.pk, moderator=request.user)
-        except AuditRuleError as refused:
-            messages.error(request, refused.message)
-            return redirect("audits:audit_show", pk=audit.pk)
-        return redirect("audits:audit_moderate", pk=audit.pk)
-    if audit.status == "submitted":
-        return render(request, "audits/audit_take.html", {"audit": audit})
-    extra_errors = []
-    form = ModerationForm(request.POST or None, audit=audit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.audit_moderate(
-                audit_id=audit.pk,
-                moderator=request.user,
-                decision=form.to_decision(),
-                expected_version=form.cleaned_data["version"],
-            )
-        except lifecycle.AuditIncomplete as refused:
-            form = ModerationForm(request.POST, audit=audit, refused=refused.errors)
-            form.is_valid()
-        except AuditRuleError as refused:
-            extra_errors.append(refused.message)
-        else:
-            confirm(
-                request,
-                "Moderation recorded: the audit is finalised",
-                "The audit is ready to share with the worker and their team manager. If it is graded Inadequate, "
-                "its improvement plan is open and the worker, managers and practice lead have been told.",
-            )
-            return redirect("audits:audit_show", pk=audit.pk)
-    return render(request, "audits/audit_moderate.html", {"audit": audit, "form": form, "extra_errors": extra_errors})
 
 
 @require_POST
