@@ -192,8 +192,9 @@ def test_the_practice_lead_records_the_day_three_meeting_and_the_service_manager
     expect_date(page, "Date of the meeting", today)
     page.get_by_label("Who attended").fill("Practice Lead (chair), Social Worker, Team Manager")
     page.get_by_label("Notes of the discussion").fill("Olivia's views are missing from her plan.")
+    # Managers of the child's team come first in each owner list, named with their role (issue 44, point 6).
     fill_action(page, 1, first_action, "Social Worker", today + datetime.timedelta(days=14))
-    fill_action(page, 2, second_action, "Team Manager", today + datetime.timedelta(days=21))
+    fill_action(page, 2, second_action, "Team Manager, team manager", today + datetime.timedelta(days=21))
     page.screenshot(path=shots_dir / "improvement-meeting-form.png", full_page=True)
     page.get_by_role("button", name="Record the meeting").click()
 
