@@ -19,21 +19,39 @@ DB = ROOT / "var" / "screenshots.sqlite3"
 OUT = ROOT / "docs" / "screenshots"
 PORT = int(os.environ.get("SCREENSHOTS_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
 
 os.environ["DATABASE_URL"] = f"sqlite:///{DB}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseaudit.settings.base")
 
-# role -> the pages shown for it (file suffix, path). "{audit}" and "{plan}" are filled in from the demo data.
+# role -> the pages shown for it (file suffix, path). "{draft}", "{shared}" and "{plan}" are filled in from the
+# demo data. A suffix starting "phone-" is taken at a phone's width (PHONE), as a council member of staff on
+# the move sees it.
 PAGES = {
     "qa_admin": [
         ("home", "/"),
         ("programmes", "/audits/programmes/"),
+        ("programme-progress", "/audits/programmes/progress/"),
         ("report", "/reports/"),
         ("imports", "/imports/"),
         ("help", "/help"),
     ],
-    "auditor": [("home", "/"), ("my-audits", "/audits/mine/"), ("audit-form", "{draft}")],
-    "team_manager": [("home", "/"), ("children", "/children/"), ("audit", "{shared}"), ("dashboard", "/improvement/")],
+    "auditor": [
+        ("home", "/"),
+        ("my-audits", "/audits/mine/"),
+        ("audit-task-list", "{draft}"),
+        ("audit-area", "{draft_area}"),
+        ("phone-audit-task-list", "{draft}"),
+    ],
+    "team_manager": [
+        ("home", "/"),
+        ("children", "/children/"),
+        ("audit", "{shared}"),
+        ("dashboard", "/improvement/"),
+        ("phone-home", "/"),
+        ("phone-children", "/children/"),
+    ],
     "director": [("home", "/"), ("report", "/reports/"), ("plan", "{plan}"), ("learning", "/learning/")],
     "social_worker": [("home", "/"), ("api-tokens", "/account/api-tokens/")],
 }
@@ -67,8 +85,10 @@ def seed() -> dict:
         or Audit.objects.filter(status=AuditStatus.SHARED).first()
     )
     plan = ImprovementPlan.objects.first()
+    first_area = draft.tool_version.sections.order_by("position").first() if draft else None
     fill = {
         "{draft}": f"/audits/{draft.pk}/edit" if draft else "/audits/mine/",
+        "{draft_area}": f"/audits/{draft.pk}/edit/area/{first_area.pk}" if draft and first_area else "/audits/mine/",
         "{shared}": f"/audits/{shared.pk}/" if shared else "/audits/mine/",
         "{plan}": f"/improvement/{plan.pk}/" if plan else "/improvement/",
     }
@@ -119,7 +139,7 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for role, pages in PAGES.items():
-                context = browser.new_context(base_url=BASE, locale="en-GB", viewport={"width": 1280, "height": 900})
+                context = browser.new_context(base_url=BASE, locale="en-GB", viewport=DESKTOP)
                 page = context.new_page()
                 page.goto("/account/sign-in")
                 page.get_by_label("Email address").fill(demo["people"][role])
@@ -132,6 +152,7 @@ def main() -> None:
                     page.get_by_role("button", name="Continue").click()
                     page.wait_for_load_state()
                 for name, path in pages:
+                    page.set_viewport_size(PHONE if name.startswith("phone-") else DESKTOP)
                     page.goto(demo["fill"].get(path, path))
                     target = OUT / f"{role.replace('_', '-')}-{name}.png"
                     page.screenshot(path=str(target), full_page=False)

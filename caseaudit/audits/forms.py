@@ -593,6 +593,10 @@ class ProgressFilterForm(GovukForm):
         months = {self.this_month, *Programme.objects.dates("month", "month")}
         self.fields["month"].choices = [(f"{m:%Y-%m}", _month_label(m)) for m in sorted(months, reverse=True)]
         self.fields["month"].initial = f"{self.this_month:%Y-%m}"
+        if self.is_bound and not self.data.get("month"):
+            # The page opened without a month shows this month: its select must say so, not the newest month.
+            self.data = self.data.copy()
+            self.data["month"] = self.fields["month"].initial
         self.fields["service_area"].queryset = ServiceArea.objects.all()
 
     def chosen(self) -> tuple:
