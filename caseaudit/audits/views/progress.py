@@ -119,7 +119,7 @@ def audits(request):
         "form": form,
         "month": month,
         "service_area": area,
-        "stage": COLUMNS.get(stage, "All") if stage else "All",
+        "stage": {**COLUMNS, **PROGRESS_FLAGS}.get(stage, "All") if stage else "All",
         "whose": whose,
         "page": page,
         "query": form.query(**kept),
