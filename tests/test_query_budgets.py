@@ -26,6 +26,7 @@ GROWS = {
     "web:help": "nothing (static: the grade descriptors)",
     "web:error_preview": "nothing (static)",
     "web:messages": "emails failed, unconfirmed or waiting (at most 200 of each, not grown here)",
+    "tasks:index": "background tasks (a page of 50; not grown here: tests/tasks/test_page.py triples them)",
     "accounts:login": "nothing (redirect)",
     "accounts:signed_out": "nothing (static)",
     "organisation:child_index": "children",

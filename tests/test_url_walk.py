@@ -52,6 +52,8 @@ PAGES = {
     "web:messages": {"public": False, "roles": QA_ONLY},
     "web:message_resend": {"public": False, "objects": "none", "post_only": True},
     "web:report_resend": {"public": False, "objects": "none", "post_only": True},
+    "tasks:index": {"public": False, "roles": QA_ONLY},
+    "tasks:run_again": {"public": False, "objects": "none", "post_only": True},
     "accounts:login": {"public": True, "expect": {302}},  # signed in: sent home
     "accounts:logout": {"public": False, "method": "post", "expect": {302}},
     "accounts:signed_out": {"public": True},

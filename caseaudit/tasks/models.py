@@ -1,5 +1,6 @@
 """What the workers keep beside django-tasks-db's own table: who is alive, and which scheduled runs were enqueued."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -33,3 +34,16 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} at {self.slot:%Y-%m-%d %H:%M}"
+
+
+class TaskRerun(models.Model):
+    """A failed task a QA administrator ran again. The one row per failed task is the claim: a second press of
+    "Run again" (two tabs, a double click without JavaScript) finds it taken and queues nothing."""
+
+    failed = models.OneToOneField("django_tasks_database.DBTaskResult", on_delete=models.CASCADE, related_name="rerun")
+    task_id = models.CharField(max_length=64, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.failed_id} run again as {self.task_id}"

@@ -84,6 +84,7 @@ NOT_FUZZED = {
     "imports:reconcile_now": "reads no input: runs reconciliation",
     "web:message_resend": "reads no input: sends again the email named in the URL",
     "web:report_resend": "reads no input: sends again the report named in the URL",
+    "tasks:run_again": "reads no input: reruns the task named in the URL",
     "imports:run_commit": "reads no input: commits the dry-run import named in the URL",
     "imports:run_cancel": "reads no input: cancels the import named in the URL",
     "imports:cases_new": "a file upload: tests/fuzz/test_import_fuzz.py uploads hostile files",

@@ -32,3 +32,8 @@ def always_locked() -> None:
 @durable()
 def broken() -> None:
     raise ValueError("The figures for March are missing")
+
+
+@durable()
+def always_broken_with(number: int, *, note: str) -> None:
+    raise ValueError(f"Record {number} ({note}) is missing")

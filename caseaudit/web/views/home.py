@@ -9,6 +9,7 @@ from caseaudit.learning.selectors import recommendations_owned
 from caseaudit.organisation.roles import COUNCIL_WIDE_ROLES, Role
 from caseaudit.organisation.selectors import children_count_lists, home_summary
 from caseaudit.reporting.access import REPORT_ROLES, reports_visible_to
+from caseaudit.tasks.selectors import task_work
 from caseaudit.web.lists import counts_by_group
 
 
@@ -57,7 +58,7 @@ def home(request):
         children=children_count_lists(person),
         improvement=improvement_count_lists(person, today),
         recommendations=recommendations_owned(person, today),
-        qa={"planning": programmes_planning(), **import_work(), **_mail_work()} if qa_admin else {},
+        qa={"planning": programmes_planning(), **import_work(), **_mail_work(), **task_work()} if qa_admin else {},
     )
     return render(
         request,
