@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from caseaudit.accounts import services as accounts_services
+from caseaudit.accounts import staff_sync
 from caseaudit.api import services as api
 from caseaudit.api.models import ApiToken
 from caseaudit.audits.models import Audit, Programme, SampleEntry
@@ -607,6 +608,18 @@ def person_groups_apply(council, client):
     return Change(act)
 
 
+def staff_sync_file(council, client):
+    """A joiner, a change and a leaver (with a personal token), in one file."""
+    api.token_create_personal(person=council["colleague"], name="Power BI")  # the leaver's, committed before
+    data = (
+        b"email,name,team,role,active\n"
+        b"new.joiner@council.example,New Joiner,Team B,Social worker,true\n"
+        b"social_worker@council.example,Renamed,Team B,Auditor,true\n"
+        b"colleague@council.example,Colleague,Team A,Social worker,false\n"
+    )
+    return Change(lambda: staff_sync.staff_sync_file(data=data, filename="staff.csv", commit=True))
+
+
 CASES = [
     audit_open, reaudit_open, audit_save_draft, audit_submit, audit_moderation_start, audit_moderate, audit_return, audit_share,
     audit_acknowledge, audits_acknowledge, critical_action_record, activity_record,
@@ -621,7 +634,7 @@ CASES = [
     plan_open, run_deadlines, meeting_record, review_complete, caseload_decide, caseload_complete, action_complete,
     responsible_change, plan_try_close,
     retention_run, create_superuser, timescales_defaults,
-    person_for_provider_account, person_groups_apply,
+    person_for_provider_account, person_groups_apply, staff_sync_file,
 ]  # fmt: skip
 
 
@@ -637,6 +650,7 @@ CASE_FOR = {
     "commit": "import_commit",
     "cancel": "import_cancel",
     "fail_stale": "import_fail_stale",
+    "staff_sync": "staff_sync_file",
 }
 # Functions in the services modules that write nothing the change history records.
 NO_HISTORY = {
@@ -672,7 +686,7 @@ def test_every_writing_service_has_a_case():
         reconciliation,
         runs,
     ]
-    modules += [accounts_services]
+    modules += [accounts_services, staff_sync]
     services = {
         name
         for module in modules

@@ -325,3 +325,50 @@ def test_acr_can_say_mfa_where_the_council_configures_it(client, sso, settings, 
     assert sign_in_as(client, sso, "sub-head").status_code == 302
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/account/two-step/set-up?")
+
+
+# Slice 5: signing out of the provider too ------------------------------------------------------------------------
+
+SIGN_OUT = "/account/sign-out"
+
+
+def test_sign_out_ends_the_provider_session_too_where_it_offers_that(client, sso, council):
+    auditor = council["auditor"]
+    claims_at_provider(sso, "sub-auditor-5", email=auditor.email, groups=["CA-Auditors"])
+    sign_in_as(client, sso, "sub-auditor-5")
+    id_token = client.session["oidc_id_token"]
+    response = client.post(SIGN_OUT)
+    assert response.status_code == 302
+    where = urlsplit(response["Location"])
+    assert f"{where.scheme}://{where.netloc}{where.path}" == f"{sso}/oauth2/end_session"
+    assert parse_qs(where.query) == {
+        "id_token_hint": [id_token],
+        "post_logout_redirect_uri": ["http://testserver/account/signed-out"],
+        "client_id": ["caseaudit"],
+    }
+    assert signed_in_person(client) is None and "oidc_id_token" not in client.session
+    # The provider takes it (its confirmation page sends the browser back to CaseAudit's signed-out page).
+    at_provider = requests.get(response["Location"], timeout=10)
+    assert at_provider.status_code == 200 and "http://testserver/account/signed-out" in at_provider.text
+    assert client.get("/account/signed-out").status_code == 200
+
+
+def test_sign_out_after_a_password_sign_in_stays_in_caseaudit(client, sso, council):
+    client.force_login(council["auditor"])
+    response = client.post(SIGN_OUT)
+    assert response.status_code == 302 and response["Location"] == SIGN_IN
+    assert signed_in_person(client) is None
+
+
+def test_without_an_end_session_endpoint_the_id_token_is_not_kept(client, sso, council, monkeypatch):
+    from caseaudit.accounts import oidc
+
+    document = {key: value for key, value in oidc.discovery().items() if key != "end_session_endpoint"}
+    monkeypatch.setitem(oidc._discovered, f"{sso}/.well-known/openid-configuration", (time.monotonic(), document))
+    auditor = council["auditor"]
+    claims_at_provider(sso, "sub-auditor-6", email=auditor.email, groups=["CA-Auditors"])
+    sign_in_as(client, sso, "sub-auditor-6")
+    assert signed_in_person(client) == auditor and "oidc_id_token" not in client.session
+    response = client.post(SIGN_OUT)
+    assert response.status_code == 302 and response["Location"] == SIGN_IN
+    assert signed_in_person(client) is None

@@ -178,6 +178,7 @@ PAGES.update(
         "api:case_extract_file": {"public": True, "skip": API_SKIP, "method": "post"},
         "api:historic_json": {"public": True, "skip": API_SKIP, "method": "post"},
         "api:historic_file": {"public": True, "skip": API_SKIP, "method": "post"},
+        "api:staff_sync_upload": {"public": True, "skip": API_SKIP, "method": "post"},
         "api:api-root": {"public": True, "skip": API_SKIP},
         "api_tokens:index": {"public": False},
         "api_tokens:revoke": {"public": False, "post_only": True, "objects": "tokens"},

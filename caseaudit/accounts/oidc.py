@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from urllib.parse import urlencode
 
 import jwt
 import requests
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -41,6 +43,10 @@ _ENDPOINTS = {
 }
 _discovered: dict[str, tuple[float, dict]] = {}
 _discovery_lock = threading.Lock()
+
+
+# Where mozilla-django-oidc keeps the ID token (OIDC_STORE_ID_TOKEN), for the id_token_hint at sign-out.
+ID_TOKEN = "oidc_id_token"  # noqa: S105 - the session key's name, not a secret
 
 
 class ProviderUnavailable(Exception):
@@ -178,6 +184,9 @@ class SignInCallback(OIDCAuthenticationCallbackView):
         self.user.backend = PERSON_BACKEND
         response = super().login_success()
         self.request.session[PROVIDER_MFA] = bool(getattr(self.request, "caseaudit_provider_mfa", False))
+        if not discovery().get("end_session_endpoint"):
+            # Kept only to sign out of the provider too: a provider that cannot do that has no use for it.
+            self.request.session.pop(ID_TOKEN, None)
         return response
 
 
@@ -202,3 +211,26 @@ def _provider_view(view):
 
 sign_in_start = _provider_view(SignInStart.as_view())
 sign_in_callback = _provider_view(SignInCallback.as_view())
+
+
+def provider_sign_out_url(request) -> str | None:
+    """Where to send the browser to end the provider's session too (OpenID Connect RP-initiated logout), or
+    None: signed in with a password, or a provider without an end_session_endpoint (or unreachable)."""
+    id_token = request.session.get(ID_TOKEN)
+    if not settings.CASEAUDIT_SSO or not id_token:
+        return None
+    try:
+        endpoint = discovery().get("end_session_endpoint")
+    except ProviderUnavailable as exc:
+        logger.warning("Signed out of CaseAudit only: %s", exc)
+        return None
+    if not endpoint:
+        return None
+    query = urlencode(
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("accounts:signed_out")),
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
@@ -29,8 +29,23 @@ class SignInView(auth_views.LoginView):
 
 
 sign_in = SignInView.as_view()
+
+
+class SignOutView(auth_views.LogoutView):
+    """Ends CaseAudit's session and, for someone who signed in with the council's account at a provider that
+    offers it, the provider's too: the browser goes on to its end_session_endpoint, which sends it back to
+    the signed-out page."""
+
+    def post(self, request, *args, **kwargs):
+        from .oidc import provider_sign_out_url
+
+        at_provider = provider_sign_out_url(request)  # read before the session (and its ID token) is ended
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
+
+
 # Reachable before the second sign-in step: someone without their phone must be able to leave.
-sign_out = two_factor_exempt(auth_views.LogoutView.as_view())
+sign_out = two_factor_exempt(SignOutView.as_view())
 
 
 @login_not_required

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from .auth import BodyTooLarge, RateLimited, ScopeMissing, TokenAuth
-from .endpoints import imports, reads
+from .endpoints import imports, reads, staff
 
 # Swagger UI loads its scripts from a CDN: we render our own docs page (views.docs) instead.
 api = NinjaAPI(
@@ -20,6 +20,7 @@ api = NinjaAPI(
 )
 api.add_router("/", reads.router)
 api.add_router("/", imports.router)
+api.add_router("/", staff.router)
 
 UNAUTHORISED = "Missing, invalid, expired or revoked token"
 

@@ -21,6 +21,7 @@ class Scope(models.TextChoices):
     READ_REPORTS = "read:reports", "Read report figures"
     WRITE_CASE_EXTRACTS = "write:case_extracts", "Import case extracts"
     WRITE_AUDITS = "write:audits", "Import historic audits"
+    WRITE_STAFF = "write:staff", "Joiners and leavers from the HR or directory file"
 
 
 class TokenKind(models.TextChoices):

@@ -320,3 +320,10 @@ CASEAUDIT_API_MAX_BODY_BYTES = env_int("CASEAUDIT_API_MAX_BODY_MB", 10) * 1024 *
 from .sso import *  # noqa: E402, F403
 
 AUTHENTICATION_BACKENDS += SSO_BACKENDS  # noqa: F405
+# Signing out answers the sign-out form with a redirect to the provider's end-session page, which browsers
+# check against form-action: the provider's origin is allowed there too.
+if CASEAUDIT_OIDC_PROVIDER_ORIGIN:  # noqa: F405
+    CASEAUDIT_CONTENT_SECURITY_POLICY = CASEAUDIT_CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'",
+        f"form-action 'self' {CASEAUDIT_OIDC_PROVIDER_ORIGIN}",  # noqa: F405
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -32,6 +33,13 @@ def env_json_map(name: str) -> dict[str, str]:
 
 CASEAUDIT_OIDC_DISCOVERY_URL = env_str("CASEAUDIT_OIDC_DISCOVERY_URL", "").strip()
 CASEAUDIT_SSO = bool(CASEAUDIT_OIDC_DISCOVERY_URL)
+# The provider's origin (scheme://host[:port]), allowed as a form-action for signing out of it (base.py). Its
+# end_session_endpoint is on the discovery document's host at Entra ID, Keycloak, Okta and Google; another
+# origin can be given in CASEAUDIT_OIDC_SIGN_OUT_ORIGIN.
+CASEAUDIT_OIDC_PROVIDER_ORIGIN = env_str("CASEAUDIT_OIDC_SIGN_OUT_ORIGIN", "").strip()
+if CASEAUDIT_SSO and not CASEAUDIT_OIDC_PROVIDER_ORIGIN:
+    _parts = urlsplit(CASEAUDIT_OIDC_DISCOVERY_URL)
+    CASEAUDIT_OIDC_PROVIDER_ORIGIN = f"{_parts.scheme}://{_parts.netloc}"
 # "Sign in with your <this> account": the council's own name for its staff accounts.
 CASEAUDIT_OIDC_ACCOUNT_NAME = env_str("CASEAUDIT_OIDC_ACCOUNT_NAME", env_str("CASEAUDIT_COUNCIL_NAME", "council"))
 

@@ -10,7 +10,8 @@ from ..services.sampling import audits_reassign
 
 def reassign(request):
     require_role(request.user, Role.QA_ADMIN)
-    form = ReassignForm(request.POST or None)
+    # The home page's "People who have left with open work" links here with the leaver chosen.
+    form = ReassignForm(request.POST or None, initial={"from_person": request.GET.get("from_person")})
     if request.method == "POST" and form.is_valid():
         moved, refused = audits_reassign(
             from_person=form.cleaned_data["from_person"], to_person=form.cleaned_data["to_person"], by=request.user

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from caseaudit.accounts.selectors import leavers_with_open_work
 from caseaudit.audits.selectors import my_audit_count_lists, my_audit_counts, programmes_planning
 from caseaudit.imports.selectors import import_work
 from caseaudit.improvement.selectors import improvement_count_lists, my_improvement_work
@@ -71,6 +72,7 @@ def home(request):
             "improvement": my_improvement_work(person, today, covering=bool(summary["covering"])),
             "overdue_plans": found["improvement"].get("overdue_plans", 0),
             "qa": found["qa"] if qa_admin else None,
+            "leavers": list(leavers_with_open_work()) if qa_admin else [],
             "recommendations": found["recommendations"],
             "latest_report": _latest_report(person),
             "council_wide": person.has_role(*COUNCIL_WIDE_ROLES),
