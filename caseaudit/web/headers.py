@@ -14,14 +14,14 @@ from django.utils.cache import add_never_cache_headers
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csp = settings.CASEAUDIT_CONTENT_SECURITY_POLICY
-        self.permissions = settings.CASEAUDIT_PERMISSIONS_POLICY
 
     def __call__(self, request):
         response = self.get_response(request)
+        # Read at each response, not once at start: the policy follows the settings (the provider's origin is
+        # added to form-action when sign-in with the council's account is configured), in tests too.
         # setdefault: a view that needs a narrower policy (none does yet) can set its own.
-        response.headers.setdefault("Content-Security-Policy", self.csp)
-        response.headers.setdefault("Permissions-Policy", self.permissions)
+        response.headers.setdefault("Content-Security-Policy", settings.CASEAUDIT_CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.CASEAUDIT_PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
 
