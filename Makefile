@@ -9,9 +9,9 @@ PORT ?= 8000
 # Front-end commands run with the venv's Node.js first on PATH (sass's `#!/usr/bin/env node` finds it).
 WITH_NODE := PATH="$(CURDIR)/$(BIN):$$PATH" npm_config_update_notifier=false
 
-.PHONY: run test install lint assets serve clean bench screenshots system-packages-run system-packages-test
+.PHONY: run test check install lint assets serve clean bench screenshots system-packages-run system-packages-test
 
-run: system-packages-run install
+run: system-packages-run install $(VENV)/.installed-demo
 	mkdir -p var/static
 	$(BIN)/caseaudit migrate --noinput
 	$(BIN)/caseaudit seed_demo
@@ -25,7 +25,18 @@ test: system-packages-test $(VENV)/.installed-dev assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+# The fast loop while working (a few minutes): the same checks and every test that needs no browser, in
+# parallel. `make test` stays the whole suite, browser journeys included.
+check: $(VENV)/.installed-dev assets
+	mkdir -p var
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n auto -m "not browser"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -60,7 +71,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+# The demo council's own dependencies (decision 0097): `make run` serves the demo; production installs
+# requirements.txt only.
+$(VENV)/.installed-demo: requirements-demo.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-demo.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements-demo.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 

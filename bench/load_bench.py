@@ -218,7 +218,7 @@ def demo_second_step(dbname: str, email: str) -> str:
     script = f"""
 import django; django.setup()
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from caseaudit.accounts.demo import demo_code, demo_two_factor_give
+from caseaudit.demo.two_factor import demo_code, demo_two_factor_give
 demo_two_factor_give([{email!r}])
 device = TOTPDevice.objects.filter(user__email={email!r}, confirmed=True).first()
 print(demo_code(device) if device else "")

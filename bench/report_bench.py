@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The generator is shared with `seed_demo --scale` (it imports Django only inside its functions).
-from caseaudit.audits.scale_demo import GRADE_NAMES, GRADES, YEARS, data_span, generate  # noqa: E402
+from caseaudit.demo.scale import GRADE_NAMES, GRADES, YEARS, data_span, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"

@@ -5,7 +5,7 @@ admin.site.site_header = "CaseAudit administration"
 admin.site.site_title = "CaseAudit administration"
 
 urlpatterns = [
-    path("", include("caseaudit.web.urls")),
+    path("", include("caseaudit.home.urls")),
     path("account/", include("caseaudit.accounts.urls")),
     path("children/", include("caseaudit.organisation.urls")),
     path("audits/", include("caseaudit.audits.urls")),

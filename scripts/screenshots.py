@@ -66,8 +66,8 @@ def seed() -> dict:
     from django.utils import timezone
 
     from caseaudit.audits.models import Audit, AuditStatus
+    from caseaudit.demo.organisation import DEMO_PASSWORD, build_demo_council
     from caseaudit.improvement.models import ImprovementPlan
-    from caseaudit.organisation.demo import DEMO_PASSWORD, build_demo_council
     from caseaudit.organisation.models import Person
 
     call_command("migrate", verbosity=0)
@@ -98,7 +98,7 @@ def seed() -> dict:
 def demo_code_for(email: str) -> str:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from caseaudit.accounts.demo import demo_code
+    from caseaudit.demo.two_factor import demo_code
 
     return demo_code(TOTPDevice.objects.get(user__email=email, confirmed=True))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caseaudit.accounts.demo import demo_code
+from caseaudit.demo.two_factor import demo_code
 
 TEST_KEY_HEX = "3132333435363738393031323334353637383930"  # RFC 6238's test key
 

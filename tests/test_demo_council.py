@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F
 
-from caseaudit.organisation.demo import DEMO_PASSWORD
+from caseaudit.demo.organisation import DEMO_PASSWORD
 from caseaudit.organisation.models import Child, LegalStatus, Person, PersonRole, ServiceArea, Team
 from caseaudit.organisation.roles import Role
 

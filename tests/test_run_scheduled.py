@@ -26,7 +26,7 @@ def test_a_second_server_skips_while_the_first_holds_the_lock(council):
         pytest.skip("the lock is PostgreSQL's; SQLite serves from one machine")
     import psycopg
 
-    from caseaudit.web.management.commands.run_scheduled import LOCK_KEY
+    from caseaudit.home.management.commands.run_scheduled import LOCK_KEY
 
     s = connection.settings_dict
     with psycopg.connect(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.utils import timezone
 
 from caseaudit.organisation.models import Person, ServiceArea, Team
@@ -70,15 +69,3 @@ def report_pdf_prepare(*, report_id: int) -> bool:
     figures = in_report_order(saved.snapshot)
     pdf_bytes(figures, saved.summary, report_charts(figures))
     return True
-
-
-@transaction.atomic
-def report_publish_demo(*, period: Period, by: Person) -> Report:
-    """The demo's published council-wide report for a period (idempotent: found by its title)."""
-    existing = Report.objects.filter(title=report_title(period, None, None)).first()
-    if existing is not None:
-        return existing
-    report = report_draft(period=period, service_area=None, team=None, by=by)
-    report_publish(report=report, by=by)
-    report.save()
-    return report

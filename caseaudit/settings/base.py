@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "caseaudit.accounts",
     "caseaudit.web",
     "caseaudit.tasks",
+    "caseaudit.home",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "caseaudit.web.context_processors.service",
+                "caseaudit.home.context_processors.service",
             ],
         },
     },
@@ -303,6 +304,11 @@ STORAGES["default"] = {"BACKEND": env_str("CASEAUDIT_UPLOADS_BACKEND", STORAGES[
 # (run `caseaudit createcachetable`) or redis://host:6379/0 (needs the redis package). The same URLs
 # choose the default cache (CASEAUDIT_CACHE_URL, below).
 INSTALLED_APPS += ["caseaudit.api"]
+# The demo council and the scale councils (`caseaudit seed_demo`, caseaudit/demo; decision 0097): on here for
+# `make run` and the tests, which install requirements-demo.txt; production.py never installs it.
+CASEAUDIT_DEMO = env_bool("CASEAUDIT_DEMO", True)
+if CASEAUDIT_DEMO:
+    INSTALLED_APPS += ["caseaudit.demo"]
 
 
 CACHES = {

@@ -9,6 +9,11 @@ from .base import *  # noqa: F403
 from .env import env_bool, env_database, env_int, env_list, env_str
 
 DEBUG = False
+# No demo council on a council's server (decision 0097): the demo logins' password and two-step key are published.
+if env_bool("CASEAUDIT_DEMO", False):
+    raise ImproperlyConfigured("CASEAUDIT_DEMO cannot be on in production: the demo logins' password is public.")
+CASEAUDIT_DEMO = False
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "caseaudit.demo"]  # noqa: F405
 SECRET_KEY = env_str("SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")

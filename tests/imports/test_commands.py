@@ -122,7 +122,7 @@ def test_the_demo_files_import_cleanly_and_show_differences(council, settings, t
     """seed_demo writes these for people trying the demo: they must import and give reconciliation work."""
     import datetime
 
-    from caseaudit.imports.demo import write_demo_files
+    from caseaudit.demo.imports import write_demo_files
     from caseaudit.imports.models import Deviation
     from caseaudit.imports.services.runs import run_import
 

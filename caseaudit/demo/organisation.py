@@ -14,8 +14,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
 
-from .models import Absence, Child, LegalStatus, Person, PersonRole, ServiceArea, Team
-from .roles import Role
+from caseaudit.organisation.models import Absence, Child, LegalStatus, Person, PersonRole, ServiceArea, Team
+from caseaudit.organisation.roles import Role
 
 DEMO_PASSWORD = "CaseAudit-demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DOMAIN = "demo-borough.example"

@@ -14,11 +14,8 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from caseaudit.organisation.models import Child, Person, ServiceArea
-from caseaudit.organisation.roles import Role
-
-from .grades import Grade
-from .models import (
+from caseaudit.audits.grades import Grade
+from caseaudit.audits.models import (
     Acknowledgement,
     Activity,
     ActivityKind,
@@ -30,8 +27,10 @@ from .models import (
     ProgrammeStatus,
     SectionJudgement,
 )
-from .services import lifecycle, sampling
-from .services.tools import standard_tools_ensure
+from caseaudit.audits.services import lifecycle, sampling
+from caseaudit.audits.services.tools import standard_tools_ensure
+from caseaudit.organisation.models import Child, Person, ServiceArea
+from caseaudit.organisation.roles import Role
 
 SEED = 2026
 ORDER = [Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE]

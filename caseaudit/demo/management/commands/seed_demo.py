@@ -1,8 +1,20 @@
-from django.core.management.base import BaseCommand
-from django.db import transaction
+"""`caseaudit seed_demo`: the demo council that `make run` serves, or a scale council for benchmarks."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 from django.utils import timezone
 
-from caseaudit.organisation.demo import DEMO_PASSWORD, build_demo_council
+from caseaudit.audits.models import Audit
+from caseaudit.demo import scale
+from caseaudit.demo.audits import build_demo_audits
+from caseaudit.demo.imports import write_demo_files
+from caseaudit.demo.improvement import build_demo_plans
+from caseaudit.demo.learning import build_demo_learning
+from caseaudit.demo.organisation import DEMO_PASSWORD, build_demo_council
+from caseaudit.demo.reporting import build_demo_reports
+from caseaudit.demo.two_factor import DEMO_TOTP_SECRET, demo_two_factor_give
 from caseaudit.organisation.models import Child, Person, Team
 from caseaudit.trail.bulk import recorded_in_bulk
 
@@ -24,13 +36,6 @@ class Command(BaseCommand):
         if options["scale"] != "demo":
             self._bulk(options["scale"], options["quiet_logins"])
             return
-        from caseaudit.accounts.demo import DEMO_TOTP_SECRET, demo_two_factor_give
-        from caseaudit.audits.demo import build_demo_audits
-        from caseaudit.audits.models import Audit
-        from caseaudit.improvement.demo import build_demo_plans
-        from caseaudit.learning.demo import build_demo_learning
-        from caseaudit.reporting.demo import build_demo_reports
-
         today = timezone.localdate()
         # The demo is written in bulk, not by anyone: one summary entry in the change history names
         # every record it adds (decision 0082), so verify_audit_trail finds each one recorded.
@@ -45,8 +50,6 @@ class Command(BaseCommand):
             f"Demo council ready: {Team.objects.count()} teams, {Person.objects.count()} staff, "
             f"{Child.objects.count()} children, {Audit.objects.count()} audits."
         )
-        from caseaudit.imports.demo import write_demo_files
-
         files = write_demo_files(today)
         self.stdout.write("Example files for Imports: " + ", ".join(str(path) for path in files))
         if options["quiet_logins"]:
@@ -62,15 +65,7 @@ class Command(BaseCommand):
                 f"or add the demo key {DEMO_TOTP_SECRET} to an authenticator app."
             )
 
-    def _bulk(self, scale: str, quiet: bool) -> None:
-        import time
-
-        from django.core.management.base import CommandError
-        from django.db import connection
-
-        from caseaudit.audits import scale_demo
-        from caseaudit.audits.models import Audit
-
+    def _bulk(self, which: str, quiet: bool) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("--scale large and stress generate their data in PostgreSQL SQL: set DATABASE_URL.")
         if Audit.objects.exists() or Person.objects.exists():
@@ -78,20 +73,18 @@ class Command(BaseCommand):
                 "--scale needs an empty, migrated database (it builds its own council): "
                 "create a new database, run `caseaudit migrate`, then this command."
             )
-        size = {"large": scale_demo.LARGE_AUDITS, "stress": scale_demo.STRESS_AUDITS}[scale]
-        first_day, last_day = scale_demo.data_span(timezone.localdate())
-        self.stdout.write(f"Generating the {scale} council: {size:,} audits from {first_day} to {last_day}")
+        size = {"large": scale.LARGE_AUDITS, "stress": scale.STRESS_AUDITS}[which]
+        first_day, last_day = scale.data_span(timezone.localdate())
+        self.stdout.write(f"Generating the {which} council: {size:,} audits from {first_day} to {last_day}")
         started = time.perf_counter()
-        result = scale_demo.generate(size, first_day, last_day)
-        logins = scale_demo.logins_ensure(DEMO_PASSWORD)
-        from caseaudit.accounts.demo import DEMO_TOTP_SECRET, demo_two_factor_give
-
+        result = scale.generate(size, first_day, last_day)
+        logins = scale.logins_ensure(DEMO_PASSWORD)
         # As for the demo council: the roles that must use two-step verification get the published demo key.
         two_step = demo_two_factor_give([email for _, email, _ in logins])
         elapsed = time.perf_counter() - started
         rows = ", ".join(f"{table.split('_', 1)[1]} {count:,}" for table, count in result["rows"].items())
         self.stdout.write(
-            f"{scale.capitalize()} council ready in {elapsed:.1f} s: {result['teams']} teams, {result['people']} staff, "
+            f"{which.capitalize()} council ready in {elapsed:.1f} s: {result['teams']} teams, {result['people']} staff, "
             f"{result['children']:,} children; {rows}; database {result['database_size']}."
         )
         if quiet:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caseaudit.accounts.demo import DEMO_TOTP_KEY_HEX, demo_code
+from caseaudit.demo.two_factor import DEMO_TOTP_KEY_HEX, demo_code
 
 
 class Command(BaseCommand):

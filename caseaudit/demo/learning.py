@@ -8,11 +8,10 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
+from caseaudit.learning.models import LearningEntry, Recommendation, RecommendationSource, SourceKind
+from caseaudit.learning.services import follow_up_record
 from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
-
-from .models import LearningEntry, Recommendation, RecommendationSource, SourceKind
-from .services import follow_up_record
 
 LEARNING = [
     ("newsletter", "Principal Social Worker newsletter", ["Voice of the Child"]),

@@ -16,9 +16,8 @@ from binascii import hexlify
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from caseaudit.accounts.two_factor import APP_DEVICE_NAME, two_factor_required
 from caseaudit.organisation.models import Person
-
-from .two_factor import APP_DEVICE_NAME, two_factor_required
 
 DEMO_TOTP_KEY = b"CaseAudit-demo-key!!"  # 20 bytes, as RFC 6238 uses for SHA-1
 DEMO_TOTP_KEY_HEX = hexlify(DEMO_TOTP_KEY).decode()

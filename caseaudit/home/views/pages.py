@@ -20,7 +20,7 @@ def health(request):
 
 @login_not_required
 def accessibility(request):
-    return render(request, "web/accessibility.html")
+    return render(request, "home/accessibility.html")
 
 
 @login_not_required
@@ -28,7 +28,7 @@ def privacy(request):
     # The retention periods are shown as configured now, not as written when the page was.
     from caseaudit.dataprotection.retention import retention_periods
 
-    return render(request, "web/privacy.html", {"periods": retention_periods(), "dpo_contact": settings.DPO_CONTACT})
+    return render(request, "home/privacy.html", {"periods": retention_periods(), "dpo_contact": settings.DPO_CONTACT})
 
 
 @login_not_required
@@ -36,4 +36,4 @@ def help_page(request):
     """Grades, the audit cycle and the response process in plain words; the grades from the same source as the form."""
     from caseaudit.audits.grades import GRADE_DESCRIPTORS
 
-    return render(request, "web/help.html", {"descriptors": GRADE_DESCRIPTORS})
+    return render(request, "home/help.html", {"descriptors": GRADE_DESCRIPTORS})

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from caseaudit.imports.services.historic import template_headers
 from caseaudit.improvement.models import ImprovementPlan, PlanStatus
 from caseaudit.organisation.models import Child, LegalStatus, Person, Team
-
-from .services.historic import template_headers
 
 LCS_STATUS = {
     LegalStatus.EARLY_HELP: "Early Help",

@@ -63,7 +63,7 @@ def home(request):
     )
     return render(
         request,
-        "web/home.html",
+        "home/home.html",
         {
             "summary": summary,
             "allocated_to_me": found["children"].get("allocated_to_me"),

@@ -26,7 +26,7 @@ def index(request):
     waiting_reports = outbox.waiting_to_retry(ReportDelivery.objects.select_related("subscription__service_area"))
     return render(
         request,
-        "web/messages.html",
+        "home/messages.html",
         {
             "stuck_messages": stuck.order_by("-claimed_at", "-pk")[:SHOWN],
             "stuck_reports": stuck_reports.order_by("-claimed_at", "-pk")[:SHOWN],

@@ -1,6 +1,13 @@
+"""The pages that gather every app: home, help, the static pages, "Emails not sent" (issue 36: the top layer).
+
+The URL names keep the "web" namespace they had when these pages lived in caseaudit.web, so every link, test and
+row of the authorisation matrix stands as before; the error preview is caseaudit.web's own view."""
+
 from django.urls import path
 
-from .views import errors, home, messages, pages
+from caseaudit.web.views import errors
+
+from .views import home, messages, pages
 
 app_name = "web"
 
