@@ -650,6 +650,7 @@ CASE_FOR = {
     "commit": "import_commit",
     "cancel": "import_cancel",
     "fail_stale": "import_fail_stale",
+    "plan_event_record": "deviation_escalate",
     "staff_sync": "staff_sync_file",
 }
 # Functions in the services modules that write nothing the change history records.

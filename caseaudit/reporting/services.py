@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
 from caseaudit.organisation.models import Person, ServiceArea, Team
@@ -54,6 +55,26 @@ def report_publish(*, report: Report, by: Person) -> None:
     from .tasks import report_pdf_make
 
     enqueue_in_transaction(report_pdf_make, report.pk)
+
+
+class ReportChanged(Exception):
+    """Someone else saved or published the report since the form was opened."""
+
+
+def report_summary_save(*, report_id: int, summary: str, expected_version: int, publish: bool, by: Person) -> Report:
+    """Save a draft report's written summary and, if asked, publish it (its figures frozen), in one transaction.
+    Refused with ReportChanged when the report moved on since `expected_version` or is published already, so
+    two people editing one report never overwrite each other."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.version != expected_version or report.is_published:
+            raise ReportChanged
+        report.summary = summary
+        report.version += 1
+        if publish:
+            report_publish(report=report, by=by)
+        report.save()
+    return report
 
 
 def report_pdf_prepare(*, report_id: int) -> bool:

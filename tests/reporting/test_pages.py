@@ -109,6 +109,22 @@ def test_a_published_report_is_frozen_and_later_edits_do_not_change_it(client, c
     assert client.get(f"/reports/published/{draft.pk}/").status_code == 200
 
 
+def test_two_people_saving_one_draft_report_never_overwrite_each_other(client, council, audits):
+    client.force_login(council["qa_admin"])
+    client.post("/reports/prepare", {**QUARTER})
+    draft = Report.objects.get()
+    page = f"/reports/published/{draft.pk}/"
+    assert client.post(page, {"summary": "First reader's words.", "version": 1}).status_code == 302
+    # A second person's form, opened at version 1, saved after the first: refused, their text kept, nothing lost.
+    response = client.post(page, {"summary": "Second reader's words.", "version": 1, "publish": "1"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Someone else changed this report while you were editing it" in body
+    assert "Second reader&#x27;s words." in body or "Second reader's words." in body
+    draft.refresh_from_db()
+    assert (draft.summary, draft.version, draft.is_published) == ("First reader's words.", 2, False)
+
+
 def test_a_draft_is_for_the_qa_team_only(client, council, audits):
     client.force_login(council["qa_admin"])
     client.post("/reports/prepare", {**QUARTER})

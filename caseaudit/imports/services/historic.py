@@ -391,11 +391,14 @@ def _write(
         created[row.ref] = audit
         planned.append(("created", row.ref, audit.pk, {"child": row.case_id, "final_grade": audit.final_grade}))
     if open_plans:
-        from caseaudit.improvement.services.plans import plan_open
+        # The same final-grade path as moderation (audits.signals.audit_finalised, which improvement answers by
+        # opening a plan or recording a re-audit's outcome), sent now rather than after the commit: the plans
+        # are part of the import, all or nothing.
+        from caseaudit.audits.signals import audit_finalised
 
         for audit in sorted(created.values(), key=lambda a: (a.audit_date, a.pk)):
             if audit.final_grade == Grade.INADEQUATE or audit.follows_id:
-                plan_open(audit=audit)
+                audit_finalised.send(sender=Audit, audit_id=audit.pk)
     return planned
 
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from caseaudit.improvement.models import ImprovementPlan, PlanEvent, PlanStatus, ResponsibleRole, Stage, StageKind
+from caseaudit.improvement.models import ImprovementPlan, PlanStatus, ResponsibleRole, Stage, StageKind
 from caseaudit.improvement.services.messaging import plan_link, send_once
 from caseaudit.improvement.services.people import management_line
+from caseaudit.improvement.services.plans import plan_event_record
 from caseaudit.organisation.models import Person
 
 from ..models import CaseEvent, Deviation, DeviationKind, DeviationStatus
@@ -211,12 +212,7 @@ def deviation_escalate(*, deviation_id: int, by: Person, note: str) -> tuple[Dev
             plan=plan,
         ):
             told.append(manager)
-    PlanEvent.objects.create(
-        plan=plan,
-        by=by,
-        stage="",
-        from_state="",
-        to_state="Case system difference escalated",
-        note=f"{deviation.reason} {note}".strip(),
+    plan_event_record(
+        plan=plan, by=by, to_state="Case system difference escalated", note=f"{deviation.reason} {note}".strip()
     )
     return deviation, told

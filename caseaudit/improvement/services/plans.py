@@ -43,6 +43,12 @@ def _event(
     PlanEvent.objects.create(plan=plan, by=by, stage=stage, from_state=from_state, to_state=to_state, note=note)
 
 
+def plan_event_record(*, plan: ImprovementPlan, by: Person | None, to_state: str, note: str = "") -> None:
+    """A line in the plan's history for a step another app takes about the plan (the case system's difference
+    escalated by reconciliation): improvement's public door to its history, so no other app writes PlanEvent."""
+    _event(plan, by, "", "", to_state, note)
+
+
 def caseload_review_due(responsible: Person | None, audit: Audit, timescales: Timescales) -> bool:
     """Default criterion: the same professional had another inadequate final grade within the look-back."""
     if responsible is None:

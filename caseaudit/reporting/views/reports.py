@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from ..figures import percent
 from ..forms import PeriodForm, SummaryForm
 from ..models import Report
 from ..report import build_report, in_report_order
-from ..services import report_draft, report_figures, report_publish
+from ..services import ReportChanged, report_draft, report_figures, report_summary_save
 from ..summary import draft_summary
 
 
@@ -154,30 +153,30 @@ def published_show(request, pk: int):
     if not saved.is_published:
         form = SummaryForm(request.POST or None, initial={"summary": saved.summary, "version": saved.version})
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                locked = Report.objects.select_for_update().get(pk=saved.pk)
-                if locked.version != form.cleaned_data["version"] or locked.is_published:
-                    form.add_error(
-                        None,
-                        "Someone else changed this report while you were editing it. "
-                        "Your text is below; reload to see theirs.",
+            try:
+                locked = report_summary_save(
+                    report_id=saved.pk,
+                    summary=form.cleaned_data["summary"],
+                    expected_version=form.cleaned_data["version"],
+                    publish="publish" in request.POST,
+                    by=request.user,
+                )
+            except ReportChanged:
+                form.add_error(
+                    None,
+                    "Someone else changed this report while you were editing it. Your text is below; reload to see theirs.",
+                )
+            else:
+                if locked.is_published:
+                    confirm(
+                        request,
+                        "Report published",
+                        "Its figures are frozen as they are now: later changes to records do not alter it. "
+                        "Everyone who reads reports for its scope can open it under Published reports.",
                     )
                 else:
-                    locked.summary = form.cleaned_data["summary"]
-                    locked.version += 1
-                    if "publish" in request.POST:
-                        report_publish(report=locked, by=request.user)
-                    locked.save()
-                    if locked.is_published:
-                        confirm(
-                            request,
-                            "Report published",
-                            "Its figures are frozen as they are now: later changes to records do not alter it. "
-                            "Everyone who reads reports for its scope can open it under Published reports.",
-                        )
-                    else:
-                        messages.success(request, "Summary saved")
-                    return redirect("reporting:published_show", pk=saved.pk)
+                    messages.success(request, "Summary saved")
+                return redirect("reporting:published_show", pk=saved.pk)
     summary = saved.summary
     return _export(request, report, summary) or render(
         request,
