@@ -14,6 +14,7 @@ urlpatterns = [
     path("learning/", include("caseaudit.learning.urls")),
     path("imports/", include("caseaudit.imports.urls")),
     path("data-protection/", include("caseaudit.dataprotection.urls")),
+    path("", include("caseaudit.family.urls")),
     path("tasks/", include("caseaudit.tasks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("caseaudit.api.urls")),

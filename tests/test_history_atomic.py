@@ -25,6 +25,7 @@ from caseaudit.api.models import ApiToken
 from caseaudit.audits.models import Audit, Programme, SampleEntry
 from caseaudit.audits.services import acknowledgements, lifecycle, returns, sampling, tools
 from caseaudit.dataprotection.retention import retention_apply
+from caseaudit.family import services as family
 from caseaudit.imports.models import Deviation, ImportRun, MappingProfile
 from caseaudit.imports.profiles import ensure_builtin_profiles
 from caseaudit.imports.services import profiles, runs
@@ -620,6 +621,34 @@ def staff_sync_file(council, client):
     return Change(lambda: staff_sync.staff_sync_file(data=data, filename="staff.csv", commit=True))
 
 
+def family_invitation_create(council, client):
+    audit = _draft(council)
+    family.questionnaires_ensure()
+    return Change(
+        lambda: family.invitation_create(
+            audit=audit, by=council["auditor"], recipient_name="Jo", relationship="Mother", channel="letter"
+        )
+    )
+
+
+def family_invitation_revoke(council, client):
+    invitation, _ = family.invitation_create(
+        audit=_draft(council), by=council["auditor"], recipient_name="Jo", relationship="Mother", channel="letter"
+    )
+    return Change(lambda: family.invitation_revoke(invitation=invitation, by=council["auditor"]))
+
+
+def family_response_submit(council, client):
+    _, raw = family.invitation_create(
+        audit=_draft(council), by=council["auditor"], recipient_name="Jo", relationship="Mother", channel="letter"
+    )
+    return Change(lambda: family.response_submit(raw_token=raw, sent=family.FamilyAnswers(anything_else="Thanks")))
+
+
+def family_questionnaires_ensure(council, client):
+    return Change(family.questionnaires_ensure)
+
+
 CASES = [
     audit_open, reaudit_open, audit_save_draft, audit_submit, audit_moderation_start, audit_moderate, audit_return, audit_share,
     audit_acknowledge, audits_acknowledge, critical_action_record, activity_record,
@@ -635,6 +664,7 @@ CASES = [
     responsible_change, plan_try_close,
     retention_run, create_superuser, timescales_defaults,
     person_for_provider_account, person_groups_apply, staff_sync_file,
+    family_invitation_create, family_invitation_revoke, family_response_submit, family_questionnaires_ensure,
 ]  # fmt: skip
 
 
@@ -652,6 +682,10 @@ CASE_FOR = {
     "fail_stale": "import_fail_stale",
     "plan_event_record": "deviation_escalate",
     "staff_sync": "staff_sync_file",
+    "invitation_create": "family_invitation_create",
+    "invitation_revoke": "family_invitation_revoke",
+    "response_submit": "family_response_submit",
+    "questionnaires_ensure": "family_questionnaires_ensure",
 }
 # Functions in the services modules that write nothing the change history records.
 NO_HISTORY = {
@@ -666,6 +700,7 @@ NO_HISTORY = {
     "audit_label",  # words for a message
     "draft_from_audit", "grade_rank", "overall_outside_areas", "contradiction_message",  # reads
     "lock_audit",  # called only inside the services' own transactions
+    "answer_link", "invitation_for_token",  # family feedback: words for a message, and a read
 }  # fmt: skip
 
 
@@ -687,7 +722,7 @@ def test_every_writing_service_has_a_case():
         reconciliation,
         runs,
     ]
-    modules += [accounts_services, staff_sync]
+    modules += [accounts_services, staff_sync, family]
     services = {
         name
         for module in modules

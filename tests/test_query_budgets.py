@@ -100,6 +100,10 @@ GROWS = {
     "api_tokens:service_index": "service API tokens",
     "api:docs": "nothing (the OpenAPI document, rendered)",
     "api:openapi-json": "nothing (the OpenAPI document)",
+    "family:start": "nothing (static)",
+    "family:thanks": "nothing (static)",
+    "family:invitation_new": "nothing per audit (a form)",
+    "family:invitation_letter": "nothing per audit (one invitation, shown once)",
 }
 
 # The API's GET endpoints, called with the QA administrator's personal token (council-wide, so every row

@@ -154,6 +154,15 @@ PAGES = {
     "dataprotection:subject_access": {"public": False, "objects": "children", "roles": QA_ONLY},
     "dataprotection:child_history": {"public": False, "objects": "children", "roles": QA_ONLY},
     "dataprotection:processing": {"public": True},
+    # Family feedback (issue 31): the family's pages need no account; a link needs its token, so the answer
+    # page is walked in tests/family/test_pages.py (any other token answers 404 and counts as a guess).
+    "family:start": {"public": True},
+    "family:thanks": {"public": True},
+    "family:answer": {"public": True, "skip": "needs a link's token: tests/family/test_pages.py"},
+    "family:invitation_new": {"public": False, "objects": "audits", "allowed": "can_invite"},
+    "family:invitation_letter": {"public": False, "objects": "audits", "allowed": "can_invite"},
+    # No invitation in the walk's world: 404 to everyone; who may cancel is tested in tests/family/test_pages.py.
+    "family:invitation_revoke": {"public": False, "objects": "none", "post_only": True},
 }
 
 # The JSON API answers bearer tokens, not sessions: tests/api/ walks every endpoint for every role.
@@ -344,6 +353,10 @@ def allowed(rule: str, person, obj) -> bool:
         return visible
     assert isinstance(obj, Audit), f"{rule} is a rule about audits, not {obj!r}"
     obj = Audit.objects.select_related("team").get(pk=obj.pk)
+    if rule == "can_invite":
+        from caseaudit.family.access import can_invite
+
+        return can_invite(person, obj)
     if rule == "audit_visible":
         return audit_access.audits_visible_to(person).filter(pk=obj.pk).exists()
     return getattr(audit_access, rule)(person, obj)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "caseaudit.learning",
     "caseaudit.imports",
     "caseaudit.dataprotection",
+    "caseaudit.family",
     "caseaudit.accounts",
     "caseaudit.web",
     "caseaudit.tasks",
@@ -217,6 +218,15 @@ CASEAUDIT_WORKER_LOST_SECONDS = env_int("CASEAUDIT_WORKER_LOST_SECONDS", 60)
 # Reports: a rate on fewer cases than this carries a caution ("based on 4 audits") and is not compared
 # with other periods ("too few audits to compare"); the council sets it (docs: reporting definitions).
 CASEAUDIT_SMALL_NUMBER_THRESHOLD = env_int("CASEAUDIT_SMALL_NUMBER_THRESHOLD", 10)
+# Family feedback (decision 0098): how long a family's link works, and how many wrong links one address may
+# try in a window before it is refused for the rest of it.
+CASEAUDIT_FAMILY_LINK_DAYS = env_int("CASEAUDIT_FAMILY_LINK_DAYS", 21)
+CASEAUDIT_FAMILY_LINK_GUESSES = env_int("CASEAUDIT_FAMILY_LINK_GUESSES", 20)
+CASEAUDIT_FAMILY_LINK_GUESS_WINDOW_SECONDS = env_int("CASEAUDIT_FAMILY_LINK_GUESS_WINDOW_SECONDS", 3600)
+# Shown to a family whose link has expired, been used or been cancelled: who to call or write to instead.
+CASEAUDIT_FAMILY_CONTACT = env_str(
+    "CASEAUDIT_FAMILY_CONTACT", "Children's Services: 0300 123 4567 or childrens.services@council.example"
+)
 
 # Two-step verification with an authenticator app (docs/decisions/0030): django-otp's
 # middleware says whether this session passed the second step; ours sends people who

@@ -27,3 +27,6 @@ DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].
 CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
 # Tasks run as they are enqueued, in the test's own process; tests/tasks run the real database worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Every test client comes from 127.0.0.1: the walks' wrong family links must not add up to a lockout
+# (tests/family/test_pages.py sets a small limit to test it).
+CASEAUDIT_FAMILY_LINK_GUESSES = 100_000

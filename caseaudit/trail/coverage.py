@@ -56,6 +56,10 @@ ACCOUNTED: dict[str, Callable[[QuerySet], QuerySet]] = {
     "dataprotection.Anonymisation": _PartOf("run"),
     "dataprotection.RetentionPeriod": _seeded(),  # one per legal status
     "imports.MappingProfile": _seeded(Q(builtin=True)),
+    # The two default questionnaires, version 1 (family/migrations/0002).
+    "family.Questionnaire": _seeded(Q(builtin=True)),
+    "family.QuestionnaireVersion": _seeded(Q(questionnaire__builtin=True, number=1)),
+    "family.Question": _seeded(Q(version__questionnaire__builtin=True, version__number=1)),
 }
 
 

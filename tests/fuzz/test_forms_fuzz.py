@@ -67,6 +67,7 @@ FUZZED: dict[str, dict] = {
     "imports:profile_new": {},
     "imports:profile_edit": {},
     "imports:deviation_show": {},
+    "family:invitation_new": {},
 }
 NOT_FUZZED = {
     "accounts:logout": "reads no input: signs the session out",
@@ -89,6 +90,7 @@ NOT_FUZZED = {
     "imports:run_cancel": "reads no input: cancels the import named in the URL",
     "imports:cases_new": "a file upload: tests/fuzz/test_import_fuzz.py uploads hostile files",
     "imports:audits_new": "a file upload: tests/fuzz/test_import_fuzz.py uploads hostile files",
+    "family:invitation_revoke": "reads no input: cancels the invitation named in the URL",
 }
 
 # Bounded so the whole suite stays a few minutes on a shared two-core machine.

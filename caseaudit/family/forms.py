@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django import forms
+
+from caseaudit.web.forms import GovukForm, GovukRadios
+from caseaudit.web.longtext import LongTextField
+
+from . import defaults
+from .models import Audience, Channel, Question, QuestionKind
+from .services import MAX_WORDS_CHARS, FamilyAnswers
+
+
+class AnswerForm(GovukForm):
+    """The questions of the version the person was sent, every one optional."""
+
+    def __init__(self, *args, questions: list[Question], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            name = f"question_{question.pk}"
+            if question.kind == QuestionKind.CHOICE:
+                self.fields[name] = forms.ChoiceField(
+                    label=question.text,
+                    choices=[(choice, choice) for choice in question.choices],
+                    widget=GovukRadios,
+                    required=False,
+                )
+            else:
+                self.fields[name] = LongTextField(label=question.text, max_length=MAX_WORDS_CHARS, what="Your answer")
+        self.fields["anything_else"] = LongTextField(
+            label=defaults.ANYTHING_ELSE, max_length=MAX_WORDS_CHARS, what="Your answer"
+        )
+        self.fields["contact_me"] = forms.ChoiceField(
+            label=defaults.CONTACT_ME, choices=[("yes", "Yes"), ("no", "No")], widget=GovukRadios, required=False
+        )
+        self.apply_govuk_classes()
+
+    def answers(self) -> FamilyAnswers:
+        data = self.cleaned_data
+        return FamilyAnswers(
+            answers={q.pk: data.get(f"question_{q.pk}") or "" for q in self.questions},
+            anything_else=data.get("anything_else") or "",
+            contact_me=data.get("contact_me") == "yes",
+        )
+
+
+class InvitationForm(GovukForm):
+    recipient_name = forms.CharField(
+        label="Their name", max_length=200, error_messages={"required": "Enter the name of the person you are inviting"}
+    )
+    relationship = forms.CharField(
+        label="Who they are to the child",
+        max_length=100,
+        help_text="For example, mother, foster carer, or the young person themselves",
+        error_messages={"required": "Enter who they are to the child"},
+    )
+    audience = forms.ChoiceField(
+        label="Which questions",
+        choices=Audience.choices,
+        widget=GovukRadios,
+        initial=Audience.PARENT_CARER,
+        error_messages={"required": "Select which questions to send"},
+    )
+    channel = forms.ChoiceField(
+        label="How to send it",
+        # Text messages wait for GOV.UK Notify (decision 0098).
+        choices=[(Channel.EMAIL.value, "Email"), (Channel.LETTER.value, "Print a letter with the link")],
+        widget=GovukRadios,
+        error_messages={"required": "Select how to send the invitation"},
+    )
+    contact = forms.CharField(
+        label="Email address", max_length=254, required=False, help_text="Leave this empty for a letter"
+    )

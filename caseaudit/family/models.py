@@ -1,0 +1,158 @@
+"""Families and young people answer for themselves, through a secure link (issue 31, decision 0098)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+PERSON = settings.AUTH_USER_MODEL
+
+
+def token_hash(raw_token: str) -> str:
+    """Only this is stored: a lost database copy gives nobody a working link."""
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+class Audience(models.TextChoices):
+    PARENT_CARER = "parent_carer", "Parents and carers"
+    YOUNG_PERSON = "young_person", "Young people (11 and over)"
+
+
+class Questionnaire(models.Model):
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    name = models.CharField(max_length=200, unique=True)
+    # Added by the data migration: the change history has no entry for these (trail/coverage.py).
+    builtin = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(audience__in=Audience.values), name="questionnaire_audience_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current_version(self) -> QuestionnaireVersion | None:
+        return self.versions.filter(published=True).order_by("-number").first()
+
+
+class QuestionnaireVersion(models.Model):
+    """The questions as they were sent: a version once sent is never changed (a change is a new version)."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["questionnaire", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "number"], name="questionnaire_version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} (version {self.number})"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.invitations.exists()
+
+
+class QuestionKind(models.TextChoices):
+    CHOICE = "choice", "Choose one answer"
+    FREE_TEXT = "free_text", "In their own words"
+
+
+class Question(models.Model):
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField()
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    choices = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="question_position_unique"),
+            models.CheckConstraint(condition=Q(kind__in=QuestionKind.values), name="question_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    LETTER = "letter", "Letter"
+
+
+class InvitationState(models.TextChoices):
+    OPEN = "open", "Waiting for an answer"
+    ANSWERED = "answered", "Answered"
+    REVOKED = "revoked", "Cancelled"
+    EXPIRED = "expired", "Link expired"
+
+
+class Invitation(models.Model):
+    audit = models.ForeignKey("audits.Audit", on_delete=models.CASCADE, related_name="family_invitations")
+    questionnaire_version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, related_name="invitations"
+    )
+    recipient_name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100, help_text="For example, mother, foster carer, the young person")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    contact = models.CharField(
+        max_length=254, blank=True, help_text="Email address or mobile number; blank for a letter"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="invitation_channel_known"),
+            models.CheckConstraint(
+                condition=Q(channel="letter") | ~Q(contact=""), name="invitation_email_or_sms_has_contact"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.recipient_name} ({self.relationship})"
+
+    def state(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.answered_at is not None:
+            return InvitationState.ANSWERED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState.OPEN
+
+    def get_state_display(self) -> str:
+        return InvitationState(self.state()).label
+
+
+class Response(models.Model):
+    """What the family sent, as they wrote it. One per invitation, held by the database."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="response")
+    answers = models.JSONField(default=dict, blank=True, help_text="Question id -> the answer chosen or written")
+    anything_else = models.TextField(blank=True)
+    contact_me = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Answers from {self.invitation.recipient_name}"

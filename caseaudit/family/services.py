@@ -1,0 +1,251 @@
+"""Family feedback by a secure link (issue 31, decision 0098): invite, cancel, answer.
+
+The raw token exists only in the invitation's message (or the printed letter) and the family's link; the
+database keeps its SHA-256, so neither a copy of the database nor the change history holds a working link.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from caseaudit.audits.models import Activity, ActivityKind, Audit
+from caseaudit.organisation.models import Person
+from caseaudit.web.dates import long_date
+
+from . import defaults
+from .access import can_invite, can_revoke
+from .errors import FamilyRuleError, LinkExpired, LinkRevoked, LinkSpent, LinkUnknown
+from .models import (
+    Audience,
+    Channel,
+    Invitation,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    token_hash,
+)
+
+TOKEN_BYTES = 16  # 128 random bits: unguessable, and short enough for a printed letter
+MAX_WORDS_CHARS = 5000
+
+
+def questionnaires_ensure() -> list[Questionnaire]:
+    """The two default questionnaires, if missing (idempotent). The data migration adds them to a new database;
+    this puts them back in one emptied by tests or a demo reset."""
+    made = []
+    with transaction.atomic():
+        for audience, name, questions in defaults.DEFAULT_QUESTIONNAIRES:
+            questionnaire = Questionnaire.objects.filter(name=name).first()
+            if questionnaire is None:
+                questionnaire = Questionnaire.objects.create(audience=audience, name=name, builtin=True)
+                version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1, published=True)
+                for position, (text, kind, choices) in enumerate(questions, start=1):
+                    Question.objects.create(version=version, position=position, text=text, kind=kind, choices=choices)
+            made.append(questionnaire)
+    return made
+
+
+def answer_link(raw_token: str) -> str:
+    return settings.SITE_URL + reverse("family:answer", args=[raw_token])
+
+
+def _message(invitation: Invitation, raw_token: str) -> str:
+    # No child's name and no case detail: a forwarded or misdirected message tells nobody anything.
+    return (
+        f"Dear {invitation.recipient_name},\n\n"
+        f"{settings.COUNCIL_NAME} would like to know what you think about the help you have had "
+        "from children's social care.\n\n"
+        "It takes about 5 minutes. Every question is optional. You do not need an account.\n\n"
+        f"{answer_link(raw_token)}\n\n"
+        f"This link works until {long_date(timezone.localdate(invitation.expires_at))}. It can only be used once.\n\n"
+        "If you do not want to answer, you do not need to do anything."
+    )
+
+
+def invitation_create(
+    *,
+    audit: Audit,
+    by: Person,
+    recipient_name: str,
+    relationship: str,
+    channel: str,
+    contact: str = "",
+    audience: str = Audience.PARENT_CARER,
+) -> tuple[Invitation, str]:
+    """Invite a parent, carer or young person to answer; returns the invitation and the raw token (shown once,
+    for a letter, and never stored)."""
+    if not can_invite(by, audit):
+        raise FamilyRuleError(
+            "Only the audit's auditor or a QA administrator can invite a family, while the audit is open"
+        )
+    recipient_name, relationship, contact = recipient_name.strip(), relationship.strip(), contact.strip()
+    if not recipient_name:
+        raise FamilyRuleError("Enter the name of the person you are inviting", field="recipient_name")
+    if not relationship:
+        raise FamilyRuleError(
+            "Enter who they are to the child, for example mother or foster carer", field="relationship"
+        )
+    if channel == Channel.SMS:
+        # Text messages need GOV.UK Notify, a later slice of issue 31.
+        raise FamilyRuleError("Text messages are not set up yet. Send an email or print a letter", field="channel")
+    if channel == Channel.EMAIL:
+        try:
+            validate_email(contact)
+        except ValidationError:
+            raise FamilyRuleError(
+                "Enter an email address in the correct format, like name@example.com", field="contact"
+            ) from None
+    elif channel == Channel.LETTER:
+        contact = ""
+    else:
+        raise FamilyRuleError("Choose how to send the invitation", field="channel")
+    raw_token = secrets.token_urlsafe(TOKEN_BYTES)
+    with transaction.atomic():
+        version = _questionnaire_version(audience)
+        invitation = Invitation.objects.create(
+            audit=audit,
+            questionnaire_version=version,
+            recipient_name=recipient_name,
+            relationship=relationship,
+            channel=channel,
+            contact=contact,
+            token_hash=token_hash(raw_token),
+            created_by=by,
+            expires_at=timezone.now() + datetime.timedelta(days=settings.CASEAUDIT_FAMILY_LINK_DAYS),
+        )
+        if channel == Channel.EMAIL:
+            message = _message(invitation, raw_token)
+            subject = f"{settings.COUNCIL_NAME}: tell us what you think"
+            # Sent once the invitation is kept: a rolled-back invitation sends nothing.
+            transaction.on_commit(lambda: send_mail(subject, message, None, [contact]))
+    return invitation, raw_token
+
+
+def _questionnaire_version(audience: str) -> QuestionnaireVersion:
+    """The default questionnaire's published version for the audience (put back first if a test emptied the
+    database). QA administrators choosing another questionnaire is a later slice."""
+    if not Questionnaire.objects.filter(builtin=True).exists():
+        questionnaires_ensure()
+    questionnaire = Questionnaire.objects.filter(audience=audience, builtin=True).first()
+    version = questionnaire.current_version if questionnaire else None
+    if version is None:
+        raise FamilyRuleError("There are no questions for them to answer yet", field="audience")
+    return version
+
+
+def invitation_revoke(*, invitation: Invitation, by: Person) -> Invitation:
+    if not can_revoke(by, invitation.audit):
+        raise FamilyRuleError("Only the audit's auditor or a QA administrator can cancel an invitation")
+    with transaction.atomic():
+        # Under a row lock: a cancellation racing an answer waits for it, and then finds it answered.
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.answered_at is not None:
+            raise FamilyRuleError("They have already answered, so the invitation cannot be cancelled")
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+    return locked
+
+
+def invitation_for_token(raw_token: str) -> Invitation:
+    """The invitation a link opens, or the reason it cannot be answered. Reads only."""
+    invitation = (
+        Invitation.objects.select_related("questionnaire_version").filter(token_hash=token_hash(raw_token)).first()
+    )
+    if invitation is None:
+        raise LinkUnknown
+    _check_answerable(invitation)
+    return invitation
+
+
+def _check_answerable(invitation: Invitation) -> None:
+    if invitation.answered_at is not None:
+        raise LinkSpent
+    if invitation.revoked_at is not None:
+        raise LinkRevoked
+    if invitation.expires_at <= timezone.now():
+        raise LinkExpired
+
+
+@dataclass
+class FamilyAnswers:
+    """What the person sent: answers by question id, all optional."""
+
+    answers: dict[int, str] = field(default_factory=dict)
+    anything_else: str = ""
+    contact_me: bool = False
+
+
+def _clean_answers(questions: list[Question], sent: FamilyAnswers) -> dict[str, str]:
+    kept: dict[str, str] = {}
+    for question in questions:
+        value = (sent.answers.get(question.pk) or "").strip()
+        if not value:
+            continue  # every question is optional
+        if question.kind == QuestionKind.CHOICE and value not in question.choices:
+            raise FamilyRuleError("Choose one of the answers given", field=f"question_{question.pk}")
+        if len(value) > MAX_WORDS_CHARS:
+            raise FamilyRuleError(
+                f"Your answer must be {MAX_WORDS_CHARS} characters or fewer", field=f"question_{question.pk}"
+            )
+        kept[str(question.pk)] = value
+    return kept
+
+
+def _their_words(invitation: Invitation, questions: list[Question], response: Response) -> str:
+    lines = []
+    for question in questions:
+        answer = response.answers.get(str(question.pk))
+        if answer:
+            lines.append(f"{question.text}\n{answer}")
+    if response.anything_else:
+        lines.append(f"{defaults.ANYTHING_ELSE}\n{response.anything_else}")
+    lines.append(f"{defaults.CONTACT_ME}\n{'Yes' if response.contact_me else 'No'}")
+    return "\n\n".join(lines)
+
+
+def response_submit(*, raw_token: str, sent: FamilyAnswers) -> Response:
+    """Keep a family's answers, once, and put them in the audit in their own words."""
+    anything_else = sent.anything_else.strip()
+    if len(anything_else) > MAX_WORDS_CHARS:
+        raise FamilyRuleError(f"Your answer must be {MAX_WORDS_CHARS} characters or fewer", field="anything_else")
+    with transaction.atomic():
+        # Locked, so two submissions at once (a double tap, two phones) keep one: the second waits, then finds
+        # the link spent.
+        invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(raw_token)).first()
+        if invitation is None:
+            raise LinkUnknown
+        _check_answerable(invitation)
+        questions = list(invitation.questionnaire_version.questions.all())
+        response = Response.objects.create(
+            invitation=invitation,
+            answers=_clean_answers(questions, sent),
+            anything_else=anything_else,
+            contact_me=sent.contact_me,
+        )
+        invitation.answered_at = response.submitted_at
+        invitation.save(update_fields=["answered_at"])
+        Activity.objects.create(
+            audit_id=invitation.audit_id,
+            kind=ActivityKind.FAMILY,
+            carried_out_by=None,  # the family answered for themselves
+            happened_on=timezone.localdate(response.submitted_at),
+            notes=(
+                f"Family feedback (in their own words): {invitation.recipient_name} ({invitation.relationship}) "
+                "answered through the secure link."
+            ),
+            family_words=_their_words(invitation, questions, response),
+        )
+    return response

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from .views import answer, invitations
+
+app_name = "family"
+
+urlpatterns = [
+    # Public: the family's link (no account). "thanks" is not a token: tokens are 22 characters.
+    path("feedback/", answer.start, name="start"),
+    path("feedback/thanks", answer.thanks, name="thanks"),
+    path("feedback/<str:token>", answer.answer, name="answer"),
+    # Staff: inviting from the audit page.
+    path("audits/<int:pk>/family/invite", invitations.new, name="invitation_new"),
+    path("audits/<int:pk>/family/letter", invitations.letter, name="invitation_letter"),
+    path("family/invitations/<int:pk>/cancel", invitations.revoke, name="invitation_revoke"),
+]
