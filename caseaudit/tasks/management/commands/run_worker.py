@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -46,11 +47,22 @@ class Command(DbWorkerCommand):
             super().handle(*args, **options)
         finally:
             stop.set()
-            beat.join(timeout=5)
-            try:
-                worker_gone(worker_id)
-            except DatabaseError:
-                pass
+            # Wait for the beat's last write to end (a beat busy on a locked SQLite database finishes within its
+            # busy timeout): a beat written after worker_gone would leave the worker looking alive.
+            beat.join()
+            _say_gone(worker_id)
+
+
+def _say_gone(worker_id: str, tries: int = 5) -> None:
+    """Remove the worker's beat, trying again while SQLite is busy with another worker's write; if it cannot,
+    the beat goes stale and requeue_lost treats the worker as stopped, as after a crash."""
+    for attempt in range(tries):
+        try:
+            worker_gone(worker_id)
+            return
+        except DatabaseError as exc:
+            log.info("Worker beat not removed (%s); trying again", exc)
+            time.sleep(0.5 * (attempt + 1))
 
 
 def _beat(worker_id: str, started_at, schedule: bool, stop: threading.Event) -> None:
