@@ -1,13 +1,26 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from caseaudit.audits.views import children as child_record
+from caseaudit.organisation.urls import app_name as children_namespace
+from caseaudit.organisation.urls import urlpatterns as children_urls
+
 admin.site.site_header = "CaseAudit administration"
 admin.site.site_title = "CaseAudit administration"
 
 urlpatterns = [
     path("", include("caseaudit.home.urls")),
     path("account/", include("caseaudit.accounts.urls")),
-    path("children/", include("caseaudit.organisation.urls")),
+    # The children's list is organisation's; a child's record lists their audits, so audits serves it (issue 36).
+    path(
+        "children/",
+        include(
+            (
+                [*children_urls, path("<int:pk>/", child_record.show, name="child_show")],
+                children_namespace,
+            )
+        ),
+    ),
     path("audits/", include("caseaudit.audits.urls")),
     path("improvement/", include("caseaudit.improvement.urls")),
     path("reports/", include("caseaudit.reporting.urls")),

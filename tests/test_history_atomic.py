@@ -682,6 +682,7 @@ CASE_FOR = {
     "fail_stale": "import_fail_stale",
     "plan_event_record": "deviation_escalate",
     "staff_sync": "staff_sync_file",
+    "tokens_revoke_for_leaver": "staff_sync_file",  # sent by staff sync for each leaver (accounts.signals)
     "invitation_create": "family_invitation_create",
     "invitation_revoke": "family_invitation_revoke",
     "response_submit": "family_response_submit",

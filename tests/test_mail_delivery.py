@@ -24,7 +24,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from caseaudit.improvement.models import ImprovementPlan, SentMessage
+from caseaudit.improvement.models import ImprovementPlan
+from caseaudit.messaging.models import SentMessage
 from caseaudit.reporting.models import ReportDelivery, ReportSubscription
 from caseaudit.web.outbox import UNCONFIRMED_AFTER
 

@@ -17,14 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from caseaudit.api.models import ApiToken, TokenKind
-from caseaudit.api.services import token_revoke
 from caseaudit.imports.services.columns import header_index
 from caseaudit.imports.tables import ImportResult, RowError, RowProblem, Table, normalise_header, shorten
 from caseaudit.organisation.models import Person, PersonRole, Team
 from caseaudit.organisation.roles import Role
 
 from .services import _history_says
+from .signals import person_left
 from .two_factor import sessions_end_everywhere
 
 KIND = "staff"
@@ -222,15 +221,12 @@ def _note(result: ImportResult, plan: _Plan) -> None:
 
 
 def _person_leave(person: Person) -> list[str]:
-    """Deactivate, end every session, revoke every personal token; returns the revoked tokens' prefixes."""
+    """Deactivate, end every session, and let the apps above end what the person held (the API app revokes
+    their personal tokens); returns what they ended (the revoked tokens' prefixes)."""
     person.is_active = False
     person.save(update_fields=["is_active"])
     sessions_end_everywhere(person=person)
-    revoked = []
-    for token in ApiToken.objects.filter(person=person, kind=TokenKind.PERSONAL, revoked_at__isnull=True):
-        token_revoke(token=token)
-        revoked.append(token.prefix)
-    return revoked
+    return [ended for _, answer in person_left.send(sender=Person, person=person) for ended in answer or []]
 
 
 def _write(plan: _Plan) -> None:

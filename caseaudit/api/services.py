@@ -67,3 +67,12 @@ def token_revoke(*, token: ApiToken) -> None:
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
+
+
+def tokens_revoke_for_leaver(*, person: Person, **_signal: object) -> list[str]:
+    """accounts.signals.person_left: revoke every personal token the leaver holds; their prefixes."""
+    revoked = []
+    for token in ApiToken.objects.filter(person=person, kind=TokenKind.PERSONAL, revoked_at__isnull=True):
+        token_revoke(token=token)
+        revoked.append(token.prefix)
+    return revoked

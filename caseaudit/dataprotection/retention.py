@@ -13,8 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from caseaudit.audits.models import Acknowledgement, Activity, Answer, Audit, SectionJudgement
-from caseaudit.improvement.models import ImprovementPlan, PlanEvent, RemedialAction, SentMessage, Stage
+from caseaudit.improvement.models import ImprovementPlan, PlanEvent, RemedialAction, Stage
 from caseaudit.learning.models import FollowUp, LearningEntry, Recommendation
+from caseaudit.messaging.models import SentMessage
 from caseaudit.organisation.models import Child, LegalStatus, Person
 from caseaudit.trail.models import TrailEntry
 
@@ -93,7 +94,7 @@ def _child_records(child: Child) -> dict[type, list]:
         Stage: list(Stage.objects.filter(plan__in=plans)),
         RemedialAction: list(RemedialAction.objects.filter(plan__in=plans)),
         PlanEvent: list(PlanEvent.objects.filter(plan__in=plans)),
-        SentMessage: list(SentMessage.objects.filter(plan__in=plans)),
+        SentMessage: list(SentMessage.objects.filter(child=child)),
     }
 
 

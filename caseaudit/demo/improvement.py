@@ -8,12 +8,12 @@ from django.db import transaction
 
 from caseaudit.audits.grades import Grade
 from caseaudit.audits.models import Audit
-from caseaudit.improvement.calendar import add_working_days
 from caseaudit.improvement.models import ImprovementPlan, StageKind
 from caseaudit.improvement.services import plans
 from caseaudit.improvement.services.people import practice_lead_for
 from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
+from caseaudit.web.workdays import add_working_days
 
 
 def build_demo_plans(today: datetime.date) -> int:

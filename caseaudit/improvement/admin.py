@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ImprovementPlan, PlanEvent, RemedialAction, SentMessage, Stage, Timescales
+from .models import ImprovementPlan, PlanEvent, RemedialAction, Stage, Timescales
 
 
 @admin.register(Timescales)
@@ -37,22 +37,3 @@ class ImprovementPlanAdmin(admin.ModelAdmin):
     search_fields = ["child__case_id"]
     readonly_fields = ["audit", "child", "team", "opened_on", "closed_on", "version"]
     inlines = [StageInline, ActionInline, EventInline]
-
-
-@admin.register(SentMessage)
-class SentMessageAdmin(admin.ModelAdmin):
-    """The ledger: read-only evidence of every reminder and escalation."""
-
-    list_display = ["claimed_at", "recipient", "subject", "reason", "status", "sent_at", "attempts"]
-    list_filter = ["status", "reason"]
-    search_fields = ["subject", "recipient__full_name", "key"]
-    date_hierarchy = "claimed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

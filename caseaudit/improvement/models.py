@@ -9,8 +9,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 
-from caseaudit.web.outbox import Delivery
-
 PERSON = settings.AUTH_USER_MODEL
 
 
@@ -158,7 +156,7 @@ def stage_rag(
 ) -> str:
     """A stage's red, amber or green against its stored deadline ("done", or "none" without a deadline). A
     function of the two dates, so the dashboard can work it out from values without building a Stage."""
-    from .calendar import working_days_between
+    from caseaudit.web.workdays import working_days_between
 
     if completed_on is not None or due_on is None:
         return "done" if completed_on is not None else "none"
@@ -232,23 +230,3 @@ class PlanEvent(models.Model):
         if self.stage in ("", "notification"):
             return self.to_state
         return f"{StageKind(self.stage).label}: {self.to_state[:1].lower()}{self.to_state[1:]}"
-
-
-class SentMessage(Delivery):
-    """The ledger of every message: to whom, what, when, why, and how its sending ended (sent, waiting to
-    be tried again, failed with the server's answer, or unconfirmed: caseaudit/web/outbox.py). The unique
-    key is claimed before sending, so a message is never sent twice, even by two runs at once."""
-
-    key = models.CharField(max_length=200, unique=True)
-    recipient = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="+")
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
-    reason = models.CharField(max_length=200)
-    plan = models.ForeignKey(ImprovementPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
-    claimed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta(Delivery.Meta):
-        ordering = ["-claimed_at"]
-
-    def __str__(self) -> str:
-        return f"{self.subject} → {self.recipient}"

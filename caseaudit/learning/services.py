@@ -109,8 +109,8 @@ class RecommendationRun:
 def recommendations_due(*, today: datetime.date, interval_working_days: int = 2) -> RecommendationRun:
     """Overdue recommendations join the improvement process's reminders and escalation:
     the owner is reminded the day before, then the owner's line is told one level per interval."""
-    from caseaudit.improvement.calendar import working_days_between
-    from caseaudit.improvement.services.messaging import send_once
+    from caseaudit.messaging.services import send_once
+    from caseaudit.web.workdays import working_days_between
 
     run = RecommendationRun()
     open_recommendations = Recommendation.objects.exclude(status="fully").select_related(

@@ -6,5 +6,6 @@ app_name = "organisation"
 
 urlpatterns = [
     path("", children.index, name="child_index"),
-    path("<int:pk>/", children.show, name="child_show"),
+    # The child's record (/children/<pk>/, organisation:child_show) lists the child's audits: audits serves it,
+    # and caseaudit/urls.py adds it to these patterns (issue 36: organisation stands below audits).
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "caseaudit.trail",
     "caseaudit.organisation",
+    "caseaudit.messaging",
     "caseaudit.audits",
     "caseaudit.improvement",
     "caseaudit.reporting",

@@ -34,10 +34,8 @@ def reports_send() -> str:
 
 @durable()
 def imports_fail_stale() -> str:
-    from caseaudit.imports.services.runs import fail_stale
-
-    failed = fail_stale()
-    return f"{len(failed)} import(s) marked failed: {failed}" if failed else "No import had stopped."
+    # By the command's name, like the jobs above: the task queue stands below the apps whose work it runs.
+    return _command("fail_stale_imports")
 
 
 @durable()

@@ -30,7 +30,7 @@ from caseaudit.audits.services.sampling import (
     sample_add,
     sample_assign_all,
 )
-from caseaudit.improvement.models import SentMessage
+from caseaudit.messaging.models import SentMessage
 from caseaudit.organisation.roles import Role
 
 from ..factories import ChildFactory, PersonFactory

@@ -32,7 +32,7 @@ from caseaudit.audits.services.lifecycle import (
 )
 from caseaudit.audits.services.progress import REMINDER_REASON
 from caseaudit.audits.services.sampling import programme_create
-from caseaudit.improvement.models import SentMessage
+from caseaudit.messaging.models import SentMessage
 from caseaudit.organisation.models import Person, Team
 from caseaudit.organisation.roles import Role
 from caseaudit.web.dates import long_date

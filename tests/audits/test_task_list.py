@@ -13,6 +13,7 @@ from caseaudit.audits.errors import AuditRuleError
 from caseaudit.audits.models import AuditReturn, AuditStatus
 from caseaudit.audits.services import lifecycle, returns
 from caseaudit.audits.services.lifecycle import overall_outside_areas
+from caseaudit.messaging.models import SentMessage
 
 from .conftest import complete_draft, submit_by_pages
 from .test_pages import form_data
@@ -263,6 +264,9 @@ def test_the_moderator_returns_the_audit_and_the_auditor_is_told_why(
     [email] = [m for m in mail.outbox if "returned" in m.subject]
     assert email.to == [council["auditor"].email]
     assert "does not quote the child" in email.body and reverse("audits:audit_edit", args=[submitted.pk]) in email.body
+    # Sent through the ledger (kept, retried after a mail fault, listed on "Emails not sent"), not sent bare.
+    ledger_row = SentMessage.objects.get(reason=returns.RETURNED)
+    assert ledger_row.recipient == council["auditor"] and ledger_row.status == "sent"
     # The auditor sees why at the top of their task list, and can submit again.
     client.force_login(council["auditor"])
     tasks = client.get(reverse("audits:audit_edit", args=[submitted.pk])).content.decode()

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser
 
-from caseaudit.improvement.models import SentMessage
+from caseaudit.messaging.models import SentMessage
 from caseaudit.reporting.models import ReportDelivery, ReportSubscription
 from tests.browser.a11y import axe_violations, signed_in_context
 from tests.mailserver import mail_server  # noqa: F401

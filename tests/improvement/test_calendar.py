@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from caseaudit.improvement.calendar import add_working_days, is_working_day, working_days_between
+from caseaudit.web.workdays import add_working_days, is_working_day, working_days_between
 
 D = datetime.date
 

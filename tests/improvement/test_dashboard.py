@@ -155,7 +155,7 @@ def test_the_plan_page_lists_stages_in_the_process_order(client, council, two_pl
 
 
 def test_each_owner_is_told_of_each_action_even_when_two_read_alike(council, two_plans):
-    from caseaudit.improvement.models import SentMessage
+    from caseaudit.messaging.models import SentMessage
 
     north, _ = two_plans
     same = "Update the child's plan with clear timescales and review it with the family every week"

@@ -8,9 +8,10 @@ from django.core import mail
 from django.db import connections
 
 from caseaudit.improvement.errors import PlanRuleError
-from caseaudit.improvement.models import ImprovementPlan, PlanStatus, SentMessage, StageKind
+from caseaudit.improvement.models import ImprovementPlan, PlanStatus, StageKind
 from caseaudit.improvement.services import plans
 from caseaudit.improvement.services.deadlines import run_deadlines
+from caseaudit.messaging.models import SentMessage
 
 from .conftest import MONDAY
 

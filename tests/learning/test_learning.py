@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from caseaudit.improvement.models import SentMessage
 from caseaudit.learning.models import FollowUp, LearningEntry, Recommendation, RecommendationSource
 from caseaudit.learning.selectors import source_results
 from caseaudit.learning.services import LearningRuleError, follow_up_record, recommendations_due
+from caseaudit.messaging.models import SentMessage
 
 D = datetime.date
 

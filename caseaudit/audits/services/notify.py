@@ -1,4 +1,4 @@
-"""Emails about audits, through the message ledger (caseaudit/web/ledger.py, decision 0088).
+"""Emails about audits, through the message ledger (caseaudit.messaging, decisions 0088 and 0100).
 
 Each message is claimed in the ledger with the change that causes it and sent after the transaction commits:
 a refused or rolled-back change sends nothing, each person is told once, and a mail fault is recorded and shown
@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.urls import reverse
 
+from caseaudit.messaging.services import send_once
 from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
-from caseaudit.web import ledger
 from caseaudit.web.dates import long_date
 
 from ..models import Audit
@@ -54,12 +54,13 @@ def critical_concern(audit: Audit) -> None:
         f"Auditor: {audit.auditor_display}"
     )
     for person in _people([audit.team.manager, *service_managers_for(audit)]):
-        ledger.send_once(
+        send_once(
             key=f"audit:{audit.pk}:v{audit.version}:critical",
             recipient=person,
             reason=CRITICAL,
             subject=f"URGENT: safeguarding concern from audit of case {audit.child.case_id}",
             body=body,
+            child=audit.child,
         )
 
 
@@ -74,12 +75,13 @@ def audit_shared(audit: Audit) -> None:
     )
     for person in _people(share_recipients(audit)):
         if person.email_audits_shared:
-            ledger.send_once(
+            send_once(
                 key=f"audit:{audit.pk}:shared",
                 recipient=person,
                 reason=SHARED,
                 subject=f"Audit of case {audit.child.case_id} shared with you",
                 body=body,
+                child=audit.child,
             )
 
 
@@ -114,7 +116,7 @@ def _assigned_one(auditor: Person, audits: Sequence[Audit], why: str) -> bool:
         opening = f"You have been assigned {len(audits)} audits{why}."
     lines = "\n\n".join(_audit_line(audit) for audit in audits)
     body = f"{opening}\n\n{lines}" + _turn_off_footer()
-    return ledger.send_once(key=key, recipient=auditor, reason=ASSIGNED, subject=subject, body=body)
+    return send_once(key=key, recipient=auditor, reason=ASSIGNED, subject=subject, body=body)
 
 
 def _audit_line(audit: Audit) -> str:

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from caseaudit.messaging.services import last_claimed, send_once
 from caseaudit.organisation.models import Person, ServiceArea
 from caseaudit.web.dates import long_date
-from caseaudit.web.ledger import last_claimed, send_once
 
 from ..models import Audit, AuditStatus
 from ..selectors import DUE_SOON_DAYS, programme_month_audits

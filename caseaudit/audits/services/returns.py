@@ -1,21 +1,25 @@
 """A moderator returns a submitted audit to its auditor (issue 44, point 2).
 
 The audit goes back to draft with everything typed kept; the reason is kept as an AuditReturn (one per
-return) and the auditor is emailed with it. Its grades at the time stay in the change history."""
+return) and the auditor is emailed with it, through the message ledger like every other message, so a mail
+fault leaves it waiting to be tried again and listed on "Emails not sent", never lost. Its grades at the time
+stay in the change history."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from caseaudit.messaging.services import send_once
 from caseaudit.organisation.models import Person
 
 from ..access import can_moderate
 from ..errors import AuditRuleError
 from ..models import Audit, AuditReturn, AuditStatus
 from .lifecycle import lock_audit
+
+RETURNED = "Audit returned to its auditor"
 
 
 def audit_return(*, audit_id: int, moderator: Person, reason: str, expected_version: int | None) -> AuditReturn:
@@ -40,9 +44,6 @@ def audit_return(*, audit_id: int, moderator: Person, reason: str, expected_vers
 
 
 def _tell_auditor(audit: Audit, returned: AuditReturn) -> None:
-    auditor = audit.auditor
-    if auditor is None or not auditor.is_active:
-        return
     link = settings.SITE_URL + reverse("audits:audit_edit", args=[audit.pk])
     body = (
         f"{returned.returned_by} has returned your audit of case {audit.child.case_id} to you before moderation.\n\n"
@@ -50,6 +51,12 @@ def _tell_auditor(audit: Audit, returned: AuditReturn) -> None:
         f"Everything you wrote is kept. Make the changes and submit it again:\n{link}"
     )
     subject = f"Audit of case {audit.child.case_id} returned to you"
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [auditor.email], fail_silently=False)
+    # One message per return: the key names the return itself, so a second return sends a second message.
+    send_once(
+        key=f"audit:{audit.pk}:return:{returned.pk}",
+        recipient=audit.auditor,
+        subject=subject,
+        body=body,
+        reason=RETURNED,
+        child=audit.child,
     )

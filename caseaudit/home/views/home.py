@@ -36,7 +36,7 @@ def _critical_concerns(concerns, count: int) -> list:
 
 def _mail_work() -> dict:
     """For the QA administrator (to count): emails failed or unconfirmed, listed on "Emails not sent"."""
-    from caseaudit.improvement.models import SentMessage
+    from caseaudit.messaging.models import SentMessage
     from caseaudit.reporting.models import ReportDelivery
     from caseaudit.web.outbox import needs_attention
 

@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from caseaudit.improvement.models import SentMessage
-from caseaudit.improvement.services.messaging import message_resend
+from caseaudit.messaging.models import SentMessage
+from caseaudit.messaging.services import message_resend
 from caseaudit.organisation.roles import Role
 from caseaudit.reporting.delivery import report_resend
 from caseaudit.reporting.models import ReportDelivery
@@ -20,7 +20,7 @@ SHOWN = 200
 
 def index(request):
     require_role(request.user, Role.QA_ADMIN)
-    stuck = outbox.needs_attention(SentMessage.objects.select_related("recipient", "plan__child"))
+    stuck = outbox.needs_attention(SentMessage.objects.select_related("recipient"))
     stuck_reports = outbox.needs_attention(ReportDelivery.objects.select_related("subscription__service_area"))
     waiting = outbox.waiting_to_retry(SentMessage.objects.select_related("recipient"))
     waiting_reports = outbox.waiting_to_retry(ReportDelivery.objects.select_related("subscription__service_area"))

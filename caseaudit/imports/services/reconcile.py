@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from caseaudit.improvement.models import ImprovementPlan, PlanStatus, ResponsibleRole, Stage, StageKind
-from caseaudit.improvement.services.messaging import plan_link, send_once
+from caseaudit.improvement.services.messaging import plan_link
 from caseaudit.improvement.services.people import management_line
 from caseaudit.improvement.services.plans import plan_event_record
+from caseaudit.messaging.services import send_once
 from caseaudit.organisation.models import Person
 
 from ..models import CaseEvent, Deviation, DeviationKind, DeviationStatus
@@ -209,7 +210,7 @@ def deviation_escalate(*, deviation_id: int, by: Person, note: str) -> tuple[Dev
                 f"and the case management system.\n\n{deviation.reason}\n\nTheir note: {note}\n\n{plan_link(plan)}"
             ),
             reason=f"Reconciliation: {deviation.get_kind_display()}",
-            plan=plan,
+            child=plan.child,
         ):
             told.append(manager)
     plan_event_record(

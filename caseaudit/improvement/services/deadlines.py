@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from caseaudit.messaging.services import send_once
 from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
+from caseaudit.web.workdays import working_days_between
 
-from ..calendar import working_days_between
 from ..models import ImprovementPlan, PlanStatus, RemedialAction, Stage, StageKind, Timescales
-from .messaging import plan_link, send_once
+from .messaging import plan_link
 from .people import area_people, management_line, practice_lead_for
 from .plans import check_meeting_cover, plan_open
 
@@ -64,7 +65,7 @@ def _remind_and_escalate(
             if send_once(
                 key=f"{key}:reminder",
                 recipient=person,
-                plan=plan,
+                child=plan.child,
                 reason=f"Reminder: {what} due",
                 subject=f"Reminder: {what} for case {plan.child.case_id} is due {due_on:%d %B}",
                 body=f"{what} for case {plan.child.case_id} is due by {due_on:%A %d %B %Y}.\n{plan_link(plan)}",
@@ -82,7 +83,7 @@ def _remind_and_escalate(
         if send_once(
             key=f"{key}:escalate:{n + 1}",
             recipient=manager,
-            plan=plan,
+            child=plan.child,
             reason=f"Escalation level {n + 1} ({LEVELS[n] if n < len(LEVELS) else 'manager'}): {what} overdue",
             subject=f"Overdue: {what} for case {plan.child.case_id}",
             body=f"{what} for case {plan.child.case_id} was due by {due_on:%d %B %Y} and is "

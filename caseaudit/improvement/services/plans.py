@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from caseaudit.audits.grades import Grade
 from caseaudit.audits.models import Audit
+from caseaudit.messaging.services import send_once
 from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
+from caseaudit.web.workdays import add_working_days, is_working_day
 
-from ..calendar import add_working_days, is_working_day
 from ..errors import PlanRuleError
 from ..models import (
     CaseloadDecision,
@@ -27,7 +28,7 @@ from ..models import (
     StageKind,
     Timescales,
 )
-from .messaging import plan_link, send_once
+from .messaging import plan_link
 from .people import area_people, head_of_service, practice_lead_for
 
 
@@ -147,7 +148,7 @@ def _notify_opened(plan: ImprovementPlan) -> None:
         send_once(
             key=f"plan:{plan.pk}:opened",
             recipient=person,
-            plan=plan,
+            child=plan.child,
             reason="Inadequate audit: notification",
             subject=f"Inadequate audit: case {plan.child.case_id}",
             body=body,
@@ -168,7 +169,7 @@ def check_meeting_cover(*, plan: ImprovementPlan) -> int:
             send_once(
                 key=f"stage:{meeting.pk}:cover",
                 recipient=chair,
-                plan=plan,
+                child=plan.child,
                 reason="Covering the practice lead",
                 subject=f"Please chair the day-three meeting for case {plan.child.case_id}",
                 body=f"{lead} is away on {meeting.due_on:%d %B %Y}; you are their named cover.\n{plan_link(plan)}",
@@ -179,7 +180,7 @@ def check_meeting_cover(*, plan: ImprovementPlan) -> int:
         sent += send_once(
             key=f"stage:{meeting.pk}:no-cover",
             recipient=manager,
-            plan=plan,
+            child=plan.child,
             reason="Practice lead absent with no cover",
             subject=f"Nobody covers the day-three meeting for case {plan.child.case_id}",
             body=f"{lead} is away on {meeting.due_on:%d %B %Y} and no cover is recorded. "
@@ -288,7 +289,7 @@ def meeting_record(
             send_once(
                 key=f"action:{remedial.pk}:assigned",
                 recipient=remedial.owner,
-                plan=plan,
+                child=plan.child,
                 reason="Remedial action assigned",
                 subject=f"Remedial action for case {plan.child.case_id}",
                 body=f"You own this action, due {remedial.due_on:%d %B %Y}:\n{remedial.description}\n{plan_link(plan)}",
@@ -420,7 +421,7 @@ def reaudit_outcome(*, plan: ImprovementPlan, reaudit: Audit, today: datetime.da
         send_once(
             key=f"plan:{plan.pk}:repeat:{reaudit.pk}",
             recipient=head_of_service(plan),
-            plan=plan,
+            child=plan.child,
             reason="Repeat inadequate",
             subject=f"Repeat inadequate: case {plan.child.case_id}",
             body=f"The re-audit of case {plan.child.case_id} was Inadequate again.\n{plan_link(plan)}",

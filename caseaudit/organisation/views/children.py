@@ -1,16 +1,12 @@
-from auditlog.signals import accessed
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from caseaudit.audits.selectors import audits_of_child
-
-from ..access import children_visible_to, get_child_for
+from ..access import children_visible_to
 from ..filters import ChildFilter
 from ..selectors import child_list
 
 PAGE_SIZE = 50
-AUDITS_PAGE_SIZE = 20
 
 
 @require_GET
@@ -28,12 +24,3 @@ def index(request):
         "organisation/child_index.html",
         {"filter": child_filter, "form": child_filter.form, "page": page, "query": query.urlencode()},
     )
-
-
-@require_GET
-def show(request, pk: int):
-    child = get_child_for(request.user, pk)
-    # Every read of a child's record is logged (who, when, from where).
-    accessed.send(sender=type(child), instance=child)
-    page = Paginator(audits_of_child(request.user, child), AUDITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organisation/child_show.html", {"child": child, "page": page, "audits": page.object_list})

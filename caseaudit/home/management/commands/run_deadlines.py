@@ -3,10 +3,11 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from caseaudit.improvement.models import SentMessage, Timescales
+from caseaudit.improvement.models import Timescales
 from caseaudit.improvement.services.deadlines import run_deadlines
-from caseaudit.improvement.services.messaging import messages_deliver_due
 from caseaudit.learning.services import recommendations_due
+from caseaudit.messaging.models import SentMessage
+from caseaudit.messaging.services import messages_deliver_due
 from caseaudit.web import outbox
 
 

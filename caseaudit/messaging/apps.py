@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "caseaudit.messaging"
+    verbose_name = "Messages sent"
