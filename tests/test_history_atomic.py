@@ -25,6 +25,7 @@ from caseaudit.api.models import ApiToken
 from caseaudit.audits.models import Audit, Programme, SampleEntry
 from caseaudit.audits.services import acknowledgements, lifecycle, returns, sampling, tools
 from caseaudit.dataprotection.retention import retention_apply
+from caseaudit.family import sending as family_sending
 from caseaudit.family import services as family
 from caseaudit.imports.models import Deviation, ImportRun, MappingProfile
 from caseaudit.imports.profiles import ensure_builtin_profiles
@@ -649,6 +650,14 @@ def family_questionnaires_ensure(council, client):
     return Change(family.questionnaires_ensure)
 
 
+def family_reminders_send(council, client):
+    invitation, _ = family.invitation_create(
+        audit=_draft(council), by=council["auditor"], recipient_name="Jo", relationship="Mother", channel="email",
+        contact="jo@family.example",
+    )  # fmt: skip
+    return Change(lambda: family_sending.reminders_send(now=invitation.expires_at - datetime.timedelta(days=4)))
+
+
 CASES = [
     audit_open, reaudit_open, audit_save_draft, audit_submit, audit_moderation_start, audit_moderate, audit_return, audit_share,
     audit_acknowledge, audits_acknowledge, critical_action_record, activity_record,
@@ -665,6 +674,7 @@ CASES = [
     retention_run, create_superuser, timescales_defaults,
     person_for_provider_account, person_groups_apply, staff_sync_file,
     family_invitation_create, family_invitation_revoke, family_response_submit, family_questionnaires_ensure,
+    family_reminders_send,
 ]  # fmt: skip
 
 
@@ -687,6 +697,8 @@ CASE_FOR = {
     "invitation_revoke": "family_invitation_revoke",
     "response_submit": "family_response_submit",
     "questionnaires_ensure": "family_questionnaires_ensure",
+    "reminders_send": "family_reminders_send",
+    "family_messages_run": "family_reminders_send",  # the reminders, then the message ledger
 }
 # Functions in the services modules that write nothing the change history records.
 NO_HISTORY = {
@@ -702,6 +714,9 @@ NO_HISTORY = {
     "draft_from_audit", "grade_rank", "overall_outside_areas", "contradiction_message",  # reads
     "lock_audit",  # called only inside the services' own transactions
     "answer_link", "invitation_for_token",  # family feedback: words for a message, and a read
+    "uk_mobile", "personalisation",  # family feedback: a check, and words for a message
+    "message_claim",  # called only inside invitation_create's and reminders_send's transactions
+    "message_deliver", "messages_deliver_due",  # the family's message ledger, which is not an audited record
 }  # fmt: skip
 
 
@@ -723,7 +738,7 @@ def test_every_writing_service_has_a_case():
         reconciliation,
         runs,
     ]
-    modules += [accounts_services, staff_sync, family]
+    modules += [accounts_services, staff_sync, family, family_sending]
     services = {
         name
         for module in modules

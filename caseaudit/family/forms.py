@@ -7,6 +7,7 @@ from caseaudit.web.longtext import LongTextField
 
 from . import defaults
 from .models import Audience, Channel, Question, QuestionKind
+from .notify import notify_configured
 from .services import MAX_WORDS_CHARS, FamilyAnswers
 
 
@@ -63,11 +64,37 @@ class InvitationForm(GovukForm):
     )
     channel = forms.ChoiceField(
         label="How to send it",
-        # Text messages wait for GOV.UK Notify (decision 0098).
-        choices=[(Channel.EMAIL.value, "Email"), (Channel.LETTER.value, "Print a letter with the link")],
+        choices=[
+            (Channel.EMAIL.value, "Email"),
+            (Channel.SMS.value, "Text message"),
+            (Channel.LETTER.value, "Print a letter with the link"),
+        ],
         widget=GovukRadios,
         error_messages={"required": "Select how to send the invitation"},
     )
-    contact = forms.CharField(
-        label="Email address", max_length=254, required=False, help_text="Leave this empty for a letter"
+    contact = forms.CharField(label="Email address", max_length=254, required=False, help_text="Only for an email")
+    mobile = forms.CharField(
+        label="Mobile phone number",
+        max_length=30,
+        required=False,
+        help_text="Only for a text message. For example, 07700 900 982",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not notify_configured():
+            # Honest about why there is no text message, rather than refusing it after the person has typed.
+            self.fields[
+                "channel"
+            ].help_text = "Text messages need GOV.UK Notify, which is not set up. Ask your administrator to set it up."
+            self.fields["channel"].choices = [c for c in self.fields["channel"].choices if c[0] != Channel.SMS]
+            del self.fields["mobile"]
+        self.apply_govuk_classes()
+
+    def invitation(self) -> dict:
+        """The service's arguments: the contact is the email address or the mobile number, as chosen."""
+        data = dict(self.cleaned_data)
+        mobile = data.pop("mobile", "")
+        if data["channel"] == Channel.SMS:
+            data["contact"] = mobile
+        return data

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from caseaudit.web.outbox import Delivery, DeliveryStatus
+
 PERSON = settings.AUTH_USER_MODEL
 
 
@@ -112,6 +114,8 @@ class Invitation(models.Model):
         max_length=254, blank=True, help_text="Email address or mobile number; blank for a letter"
     )
     token_hash = models.CharField(max_length=64, unique=True)
+    # The reminder carries a second link (the first is not kept anywhere to put in it); either one works.
+    reminder_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -144,6 +148,11 @@ class Invitation(models.Model):
     def get_state_display(self) -> str:
         return InvitationState(self.state()).label
 
+    @property
+    def message_list(self) -> list[InvitationMessage]:
+        """The invitation's messages, first sent first (prefetched by the audit page)."""
+        return sorted(self.messages.all(), key=lambda message: (message.claimed_at, message.pk))
+
 
 class Response(models.Model):
     """What the family sent, as they wrote it. One per invitation, held by the database."""
@@ -156,3 +165,55 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Answers from {self.invitation.recipient_name}"
+
+
+class MessageKind(models.TextChoices):
+    INVITATION = "invitation", "Invitation"
+    REMINDER = "reminder", "Reminder"
+
+
+class SentThrough(models.TextChoices):
+    NOTIFY = "notify", "GOV.UK Notify"
+    MAIL = "mail", "Email server"
+
+
+class InvitationMessage(Delivery):
+    """An invitation's email or text message, or its one reminder, and how its sending ended (sent, waiting to be
+    tried again, failed with the answer, unconfirmed: caseaudit/web/outbox.py). Claimed once: one of each kind per
+    invitation, held by the database, so two runs at once never both send it.
+
+    `personalisation` holds what the message says (the council, the link and its code, the expiry date) only until
+    the sending ends: then the link and code are erased, and the database again holds no working link."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    to = models.CharField(max_length=254)
+    personalisation = models.JSONField(default=dict, blank=True)
+    sent_through = models.CharField(max_length=10, choices=SentThrough.choices, blank=True)
+    notification_id = models.CharField(max_length=64, blank=True, help_text="GOV.UK Notify's id for the message")
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(Delivery.Meta):
+        ordering = ["claimed_at", "pk"]
+        constraints = [
+            *Delivery.Meta.constraints,
+            models.UniqueConstraint(fields=["invitation", "kind"], name="invitation_message_once_per_kind"),
+            models.CheckConstraint(condition=Q(kind__in=MessageKind.values), name="invitation_message_kind_known"),
+            models.CheckConstraint(
+                condition=Q(channel__in=[Channel.EMAIL, Channel.SMS]), name="invitation_message_email_or_sms"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.get_channel_display().lower()} to {self.invitation.recipient_name}"
+
+    @property
+    def state_label(self) -> str:
+        if self.is_unconfirmed:
+            return "Unconfirmed: it may or may not have been sent"
+        if self.status == DeliveryStatus.SENDING:
+            return "Being sent"
+        if self.status == DeliveryStatus.WAITING and self.attempts:
+            return "Waiting to be tried again"
+        return self.get_status_display()

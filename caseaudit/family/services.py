@@ -7,20 +7,19 @@ database keeps its SHA-256, so neither a copy of the database nor the change his
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from caseaudit.audits.models import Activity, ActivityKind, Audit
 from caseaudit.organisation.models import Person
-from caseaudit.web.dates import long_date
 
 from . import defaults
 from .access import can_invite, can_revoke
@@ -29,6 +28,7 @@ from .models import (
     Audience,
     Channel,
     Invitation,
+    MessageKind,
     Question,
     QuestionKind,
     Questionnaire,
@@ -36,9 +36,13 @@ from .models import (
     Response,
     token_hash,
 )
+from .notify import notify_configured
+from .sending import TOKEN_BYTES, message_claim
+from .sending import answer_link as answer_link  # the letter page's link
 
-TOKEN_BYTES = 16  # 128 random bits: unguessable, and short enough for a printed letter
 MAX_WORDS_CHARS = 5000
+# A UK mobile number: 07 and nine digits, or +44 7 and nine digits (spaces, brackets and dashes are ignored).
+UK_MOBILE = re.compile(r"(?:07|\+447)\d{9}")
 
 
 def questionnaires_ensure() -> list[Questionnaire]:
@@ -57,21 +61,16 @@ def questionnaires_ensure() -> list[Questionnaire]:
     return made
 
 
-def answer_link(raw_token: str) -> str:
-    return settings.SITE_URL + reverse("family:answer", args=[raw_token])
+def uk_mobile(value: str) -> str | None:
+    """The number without spaces, brackets or dashes, if it is a UK mobile number; otherwise None."""
+    number = re.sub(r"[\s()\-]", "", value)
+    return number if UK_MOBILE.fullmatch(number) else None
 
 
-def _message(invitation: Invitation, raw_token: str) -> str:
-    # No child's name and no case detail: a forwarded or misdirected message tells nobody anything.
-    return (
-        f"Dear {invitation.recipient_name},\n\n"
-        f"{settings.COUNCIL_NAME} would like to know what you think about the help you have had "
-        "from children's social care.\n\n"
-        "It takes about 5 minutes. Every question is optional. You do not need an account.\n\n"
-        f"{answer_link(raw_token)}\n\n"
-        f"This link works until {long_date(timezone.localdate(invitation.expires_at))}. It can only be used once.\n\n"
-        "If you do not want to answer, you do not need to do anything."
-    )
+def _by_token(invitations: QuerySet[Invitation], raw_token: str) -> QuerySet[Invitation]:
+    """The invitation's first link, or the second its reminder carried: either opens it."""
+    hashed = token_hash(raw_token)
+    return invitations.filter(Q(token_hash=hashed) | Q(reminder_token_hash=hashed))
 
 
 def invitation_create(
@@ -98,9 +97,19 @@ def invitation_create(
             "Enter who they are to the child, for example mother or foster carer", field="relationship"
         )
     if channel == Channel.SMS:
-        # Text messages need GOV.UK Notify, a later slice of issue 31.
-        raise FamilyRuleError("Text messages are not set up yet. Send an email or print a letter", field="channel")
-    if channel == Channel.EMAIL:
+        if not notify_configured():
+            raise FamilyRuleError(
+                "Text messages need GOV.UK Notify, which is not set up. Ask your administrator, or send an email "
+                "or print a letter",
+                field="channel",
+            )
+        mobile = uk_mobile(contact)
+        if mobile is None:
+            raise FamilyRuleError(
+                "Enter a UK mobile phone number, like 07700 900 982 or +44 7700 900 982", field="mobile"
+            )
+        contact = mobile
+    elif channel == Channel.EMAIL:
         try:
             validate_email(contact)
         except ValidationError:
@@ -125,11 +134,9 @@ def invitation_create(
             created_by=by,
             expires_at=timezone.now() + datetime.timedelta(days=settings.CASEAUDIT_FAMILY_LINK_DAYS),
         )
-        if channel == Channel.EMAIL:
-            message = _message(invitation, raw_token)
-            subject = f"{settings.COUNCIL_NAME}: tell us what you think"
-            # Sent once the invitation is kept: a rolled-back invitation sends nothing.
-            transaction.on_commit(lambda: send_mail(subject, message, None, [contact]))
+        if channel in (Channel.EMAIL, Channel.SMS):
+            # Claimed with the invitation, sent once it is kept: a rolled-back invitation sends nothing.
+            message_claim(invitation=invitation, kind=MessageKind.INVITATION, raw_token=raw_token)
     return invitation, raw_token
 
 
@@ -161,9 +168,7 @@ def invitation_revoke(*, invitation: Invitation, by: Person) -> Invitation:
 
 def invitation_for_token(raw_token: str) -> Invitation:
     """The invitation a link opens, or the reason it cannot be answered. Reads only."""
-    invitation = (
-        Invitation.objects.select_related("questionnaire_version").filter(token_hash=token_hash(raw_token)).first()
-    )
+    invitation = _by_token(Invitation.objects.select_related("questionnaire_version"), raw_token).first()
     if invitation is None:
         raise LinkUnknown
     _check_answerable(invitation)
@@ -224,7 +229,7 @@ def response_submit(*, raw_token: str, sent: FamilyAnswers) -> Response:
     with transaction.atomic():
         # Locked, so two submissions at once (a double tap, two phones) keep one: the second waits, then finds
         # the link spent.
-        invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(raw_token)).first()
+        invitation = _by_token(Invitation.objects.select_for_update(), raw_token).first()
         if invitation is None:
             raise LinkUnknown
         _check_answerable(invitation)

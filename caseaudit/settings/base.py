@@ -228,6 +228,35 @@ CASEAUDIT_FAMILY_LINK_GUESS_WINDOW_SECONDS = env_int("CASEAUDIT_FAMILY_LINK_GUES
 CASEAUDIT_FAMILY_CONTACT = env_str(
     "CASEAUDIT_FAMILY_CONTACT", "Children's Services: 0300 123 4567 or childrens.services@council.example"
 )
+# One reminder this many days before a family's link expires (run by run_deadlines).
+CASEAUDIT_FAMILY_REMINDER_DAYS_BEFORE = env_int("CASEAUDIT_FAMILY_REMINDER_DAYS_BEFORE", 5)
+# GOV.UK Notify sends the family's emails and text messages (docs/notify.md). Without a key, emails go through
+# the mail backend above and text messages cannot be chosen. Each template gets council_name, link, code and
+# expiry_date: never a child's name or anything about the case.
+CASEAUDIT_NOTIFY_API_KEY = env_str("CASEAUDIT_NOTIFY_API_KEY", "")
+CASEAUDIT_NOTIFY_BASE_URL = env_str("CASEAUDIT_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+CASEAUDIT_NOTIFY_TIMEOUT_SECONDS = env_int("CASEAUDIT_NOTIFY_TIMEOUT_SECONDS", 20)
+CASEAUDIT_NOTIFY_TEMPLATES = {
+    name: env_str(f"CASEAUDIT_NOTIFY_TEMPLATE_{name.upper()}", "")
+    for name in ("invitation_email", "invitation_sms", "reminder_email", "reminder_sms")
+}
+if CASEAUDIT_NOTIFY_API_KEY:
+    import re as _re
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    if not _re.fullmatch(f".+-{_UUID}-{_UUID}", CASEAUDIT_NOTIFY_API_KEY):
+        raise ImproperlyConfigured(
+            "CASEAUDIT_NOTIFY_API_KEY must be a GOV.UK Notify API key: its name, the service id and the secret key, "
+            "joined by hyphens (copy it whole from Notify's API integration page)."
+        )
+    for _name, _template in CASEAUDIT_NOTIFY_TEMPLATES.items():
+        if not _re.fullmatch(_UUID, _template):
+            raise ImproperlyConfigured(
+                f"CASEAUDIT_NOTIFY_TEMPLATE_{_name.upper()} must be the id of a GOV.UK Notify template "
+                "(a UUID from the template's page), since CASEAUDIT_NOTIFY_API_KEY is set."
+            )
 
 # Two-step verification with an authenticator app (docs/decisions/0030): django-otp's
 # middleware says whether this session passed the second step; ours sends people who

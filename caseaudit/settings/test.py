@@ -30,3 +30,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Every test client comes from 127.0.0.1: the walks' wrong family links must not add up to a lockout
 # (tests/family/test_pages.py sets a small limit to test it).
 CASEAUDIT_FAMILY_LINK_GUESSES = 100_000
+# Never GOV.UK Notify from a developer's environment: tests/family/test_notify.py points it at a local fake.
+CASEAUDIT_NOTIFY_API_KEY = ""

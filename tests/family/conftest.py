@@ -33,3 +33,19 @@ def open_audit(council, child="own"):
 @pytest.fixture
 def audit(council, questionnaires):
     return open_audit(council)
+
+
+@pytest.fixture
+def notify(settings, monkeypatch):
+    """A local GOV.UK Notify (fake_notify.py) that the real client is pointed at, with a key and template ids."""
+    from . import fake_notify
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    fake = fake_notify.FakeNotify()
+    server = fake_notify.start(fake)
+    settings.CASEAUDIT_NOTIFY_API_KEY = fake_notify.API_KEY
+    settings.CASEAUDIT_NOTIFY_BASE_URL = fake.base_url
+    settings.CASEAUDIT_NOTIFY_TEMPLATES = dict(fake_notify.TEMPLATES)
+    yield fake
+    server.shutdown()
+    server.server_close()

@@ -14,7 +14,9 @@ def family_feedback(context, audit):
     person = context["request"].user
     return {
         "audit": audit,
-        "invitations": list(audit.family_invitations.select_related("questionnaire_version__questionnaire")),
+        "invitations": list(
+            audit.family_invitations.select_related("questionnaire_version__questionnaire").prefetch_related("messages")
+        ),
         "can_invite": can_invite(person, audit),
         "can_revoke": can_revoke(person, audit),
         "csrf_token": context.get("csrf_token"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caseaudit.audits import access as audit_access
+from caseaudit.web.outbox import DeliveryStatus
 
 from ..access import can_invite, can_revoke
 from ..errors import FamilyRuleError
@@ -27,15 +28,15 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, raw_token = invitation_create(audit=audit, by=request.user, **form.cleaned_data)
+            invitation, raw_token = invitation_create(audit=audit, by=request.user, **form.invitation())
         except FamilyRuleError as refused:
-            form.add_error(refused.field, refused.message)
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
         else:
             if invitation.channel == Channel.LETTER:
                 # The link is shown once, on the next page, to print; only its hash is stored.
                 request.session[LETTER_KEY.format(pk=audit.pk)] = [invitation.pk, raw_token]
                 return redirect("family:invitation_letter", pk=audit.pk)
-            messages.success(request, f"Invitation sent to {invitation.recipient_name}")
+            _say_how_it_went(request, invitation)
             return redirect("audits:audit_show", pk=audit.pk)
     return render(
         request,
@@ -50,6 +51,18 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": reverse("audits:audit_show", args=[audit.pk]),
         },
     )
+
+
+def _say_how_it_went(request: HttpRequest, invitation: Invitation) -> None:
+    """The message was sent after the commit, before this: say how that ended, not merely that it was asked for."""
+    message = invitation.messages.first()
+    name = invitation.recipient_name
+    if message is None or message.status == DeliveryStatus.SENT:
+        messages.success(request, f"Invitation sent to {name}")
+    elif message.status == DeliveryStatus.FAILED:
+        messages.error(request, f"The invitation to {name} could not be sent: {message.answer}")
+    else:
+        messages.info(request, f"The invitation to {name} is waiting to be sent. It will be tried again shortly.")
 
 
 def letter(request: HttpRequest, pk: int) -> HttpResponse:

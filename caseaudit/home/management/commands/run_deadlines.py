@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from caseaudit.family.sending import family_messages_run
 from caseaudit.improvement.models import Timescales
 from caseaudit.improvement.services.deadlines import run_deadlines
 from caseaudit.learning.services import recommendations_due
@@ -48,4 +49,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Mail: {waiting} message{'s' if waiting != 1 else ''} waiting to be tried again, {attention} failed "
                 f"or unconfirmed (QA administrators: Emails not sent, /messages/)."
+            )
+        # Family feedback (issue 31): the one reminder before a link expires, and messages waiting to be tried again.
+        family = family_messages_run()
+        if family.reminders or any(family.retried.values()) or family.waiting or family.needs_attention:
+            self.stdout.write(
+                f"Family feedback: {family.reminders} reminder(s) claimed; tried again: {family.retried['sent']} sent, "
+                f"{family.retried['waiting']} still waiting, {family.retried['failed']} failed; {family.waiting} "
+                f"waiting to be tried again, {family.needs_attention} failed or unconfirmed (on their audits' pages)."
             )
