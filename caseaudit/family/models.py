@@ -208,6 +208,10 @@ class InvitationMessage(Delivery):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.get_channel_display().lower()} to {self.invitation.recipient_name}"
 
+    def fields_when_ended(self) -> dict:
+        # The sending has ended (sent or failed): the link and its code leave the database; only the hash stays.
+        return {"personalisation": {k: v for k, v in self.personalisation.items() if k not in ("link", "code")}}
+
     @property
     def state_label(self) -> str:
         if self.is_unconfirmed:

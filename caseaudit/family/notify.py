@@ -1,5 +1,6 @@
 """How a family's message leaves CaseAudit: GOV.UK Notify when a key is set, otherwise the mail backend (emails
-only). Each send returns how it ended; it never raises, so one message's fault never stops the others.
+only). `send` is the transport that caseaudit/web/outbox.py's `deliver` calls for a claimed InvitationMessage: it
+returns how the sending ended, with the route and Notify's id to record, and never raises for a fault it knows.
 
 Notify's answers: 201 is accepted. 429 (too many requests) and 5xx are passing faults, as is Notify not being
 reached at all: the message waits and is tried again. Any other 4xx (a bad number, a team key sending outside
@@ -8,44 +9,41 @@ its guest list, a wrong template id, a bad key) is lasting: the message fails wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from caseaudit.web.outbox import DeliveryStatus, Outcome, classify
+from caseaudit.web.outbox import DeliveryStatus, Outcome, by_mail
 
 from .models import Channel, InvitationMessage, MessageKind, SentThrough
-
-
-@dataclass(frozen=True)
-class Sent:
-    outcome: Outcome
-    through: str = ""
-    notification_id: str = ""
 
 
 def notify_configured() -> bool:
     return bool(settings.CASEAUDIT_NOTIFY_API_KEY)
 
 
-def send(message: InvitationMessage) -> Sent:
+def send(message: InvitationMessage) -> Outcome:
     if notify_configured():
         return _through_notify(message)
     if message.channel == Channel.EMAIL:
         return _through_mail(message)
-    return Sent(Outcome(DeliveryStatus.FAILED, "Text messages need GOV.UK Notify, and no Notify API key is set."))
+    return Outcome(DeliveryStatus.FAILED, "Text messages need GOV.UK Notify, and no Notify API key is set.")
 
 
-def _through_notify(message: InvitationMessage) -> Sent:
+def _through(outcome: Outcome, through: str, **fields: str) -> Outcome:
+    return Outcome(
+        outcome.status, outcome.answer, outcome.unreachable, {"sent_through": through, **fields}, outcome.then
+    )
+
+
+def _through_notify(message: InvitationMessage) -> Outcome:
     name = f"{message.kind}_{message.channel}"
     template_id = settings.CASEAUDIT_NOTIFY_TEMPLATES.get(name, "")
     if not template_id:
         setting = f"CASEAUDIT_NOTIFY_TEMPLATE_{name.upper()}"
-        return Sent(Outcome(DeliveryStatus.FAILED, f"The GOV.UK Notify template id {setting} is not set."))
+        return Outcome(DeliveryStatus.FAILED, f"The GOV.UK Notify template id {setting} is not set.")
     reference = f"caseaudit-family-message-{message.pk}"  # names the row, never the person
     try:
         client = NotificationsAPIClient(
@@ -68,13 +66,12 @@ def _through_notify(message: InvitationMessage) -> Sent:
                 reference=reference,
             )
     except APIError as exc:
-        return Sent(notify_outcome(exc), SentThrough.NOTIFY)
+        return _through(notify_outcome(exc), SentThrough.NOTIFY)
     except Exception as exc:  # a malformed key, a bug: nothing was sent, a person must look
-        return Sent(
-            Outcome(DeliveryStatus.FAILED, f"CaseAudit could not send it: {type(exc).__name__}: {exc}"),
-            SentThrough.NOTIFY,
-        )
-    return Sent(Outcome(DeliveryStatus.SENT), SentThrough.NOTIFY, str((answer or {}).get("id", "")))
+        failed = Outcome(DeliveryStatus.FAILED, f"CaseAudit could not send it: {type(exc).__name__}: {exc}")
+        return _through(failed, SentThrough.NOTIFY)
+    sent = Outcome(DeliveryStatus.SENT)
+    return _through(sent, SentThrough.NOTIFY, notification_id=str((answer or {}).get("id", "")))
 
 
 def notify_outcome(exc: APIError) -> Outcome:
@@ -102,27 +99,14 @@ def _words(message: object) -> str:
     return str(message)
 
 
-def _through_mail(message: InvitationMessage) -> Sent:
+def _through_mail(message: InvitationMessage) -> Outcome:
     email = EmailMessage(
         _subject(message.kind, message.personalisation),
         email_text(message.kind, message.invitation.recipient_name, message.personalisation),
         settings.DEFAULT_FROM_EMAIL,
         [message.to],
     )
-    connection = get_connection(fail_silently=False)
-    try:
-        connection.open()
-        accepted = connection.send_messages([email])
-    except Exception as exc:
-        return Sent(classify(exc), SentThrough.MAIL)
-    finally:
-        try:
-            connection.close()
-        except Exception:  # noqa: S110 - QUIT after an accepted message changes nothing
-            pass
-    if not accepted:
-        return Sent(Outcome(DeliveryStatus.FAILED, "The message has no recipient."), SentThrough.MAIL)
-    return Sent(Outcome(DeliveryStatus.SENT), SentThrough.MAIL)
+    return _through(by_mail(email), SentThrough.MAIL)
 
 
 def _subject(kind: str, p: dict) -> str:

@@ -2,8 +2,8 @@
 
 The claim is an InvitationMessage row (one per invitation and kind, held by the database), written in the same
 transaction as the invitation or the reminder's link. Sending happens after the commit (a rolled-back invitation
-sends nothing) through notify.py, and the row records how it ended, as caseaudit/web/outbox.py does for the
-staff's emails: sent (with Notify's notification id), waiting after a passing fault (tried again by the scheduled
+sends nothing) by caseaudit/web/outbox.py with notify.py as the transport, so the row records how it ended as the
+staff's emails do: sent (with Notify's notification id), waiting after a passing fault (tried again by the scheduled
 run, each wait twice the last), failed with the answer kept, or unconfirmed if the process died mid-send (never
 sent again by itself). run_deadlines runs `family_messages_run` every quarter hour.
 """
@@ -14,11 +14,10 @@ import datetime
 import logging
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,72 +64,20 @@ def message_claim(*, invitation: Invitation, kind: str, raw_token: str) -> Invit
     return message
 
 
+def _as_is(message: InvitationMessage) -> InvitationMessage:
+    return message  # the row holds all it says; notify.send makes the email or Notify's request from it
+
+
 def message_deliver(*, message_id: int) -> str | None:
     """Send one claimed message if it is waiting and due; its status afterwards (None: nothing to do: sent already,
     being sent by another run, or not yet due). Call it outside any transaction: each step is its own."""
-    ended = _deliver(message_id)
-    return ended[0] if ended else None
-
-
-def _deliver(message_id: int) -> tuple[str, bool] | None:
-    """The status it ended in, and whether Notify (or the mail server) could not be reached at all."""
-    now = timezone.now()
-    is_due = Q(pk=message_id, status=DeliveryStatus.WAITING, next_attempt_at__lte=now)
-    message = InvitationMessage.objects.select_related("invitation").filter(is_due).first()
-    if message is None:
-        return None
-    # From here until the answer is recorded, a crash leaves it "sending": unconfirmed, never resent by itself.
-    claimed = InvitationMessage.objects.filter(is_due).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, attempt_started_at=now, next_attempt_at=None
-    )
-    if not claimed:
-        return None  # another run took it between the read and now
-    try:
-        sent = notify.send(message)
-    except Exception as exc:  # notify.send records every fault it knows; anything else is a bug to look at
-        log.exception("Family message %s could not be sent", message.pk)
-        sent = notify.Sent(outbox.Outcome(DeliveryStatus.FAILED, f"CaseAudit could not send it: {exc!r}"))
-    return _record(message, sent, attempts=message.attempts + 1), sent.outcome.unreachable
-
-
-def _record(message: InvitationMessage, sent: notify.Sent, *, attempts: int) -> str:
-    now = timezone.now()
-    outcome = sent.outcome
-    fields: dict[str, Any] = {"answer": outcome.answer, "sent_through": sent.through}
-    if outcome.status == DeliveryStatus.SENT:
-        fields.update(status=DeliveryStatus.SENT, sent_at=now, notification_id=sent.notification_id)
-    elif outcome.status == DeliveryStatus.WAITING and attempts < settings.CASEAUDIT_MAIL_ATTEMPTS:
-        fields.update(status=DeliveryStatus.WAITING, next_attempt_at=now + outbox.wait_after(attempts))
-    else:
-        if outcome.status == DeliveryStatus.WAITING:
-            fields["answer"] = f"Not sent after {attempts} attempts. The last answer: {outcome.answer}"
-        fields.update(status=DeliveryStatus.FAILED)
-    if fields["status"] in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
-        # The sending has ended: the link and its code leave the database (only the token's hash stays).
-        fields["personalisation"] = {k: v for k, v in message.personalisation.items() if k not in ("link", "code")}
-    InvitationMessage.objects.filter(pk=message.pk, status=DeliveryStatus.SENDING).update(**fields)
-    if fields["status"] != DeliveryStatus.SENT:
-        log.warning("Family message %s: %s (%s)", message.pk, fields["status"], fields["answer"])
-    return fields["status"]
+    return outbox.deliver(InvitationMessage, message_id, _as_is, notify.send)
 
 
 def messages_deliver_due(*, limit: int = 1000) -> dict[str, int]:
     """Every family message whose (next) try is due, oldest first: how many ended sent, waiting and failed.
     Once Notify (or the mail server) could not be reached, the rest wait for the next run."""
-    ended = dict.fromkeys(DeliveryStatus.values, 0)
-    due = outbox.due(InvitationMessage.objects.order_by("next_attempt_at", "pk"))
-    for pk in list(due.values_list("pk", flat=True)[:limit]):
-        ended_as = _deliver(pk)
-        if ended_as is None:
-            continue
-        status, unreachable = ended_as
-        ended[status] += 1
-        if unreachable and status == DeliveryStatus.WAITING:
-            # Not reached: the rest are not tried now, each waiting for its own time-out, but with this one.
-            next_try = InvitationMessage.objects.values_list("next_attempt_at", flat=True).get(pk=pk)
-            outbox.due(InvitationMessage.objects.all()).update(next_attempt_at=next_try)
-            break
-    return ended
+    return outbox.deliver_due(InvitationMessage, _as_is, notify.send, limit=limit)
 
 
 def _reminder_candidates(now: datetime.datetime):

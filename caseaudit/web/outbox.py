@@ -27,7 +27,7 @@ import datetime
 import logging
 import smtplib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -72,6 +72,10 @@ class Delivery(models.Model):
             ),
         ]
 
+    def fields_when_ended(self) -> dict[str, Any]:
+        """Columns to change once the sending has ended (sent or failed): what a retry needed and may go."""
+        return {}
+
     @property
     def is_unconfirmed(self) -> bool:
         return self.status == DeliveryStatus.SENDING and (
@@ -111,6 +115,8 @@ class Outcome:
     status: str  # SENT, WAITING (try again) or FAILED
     answer: str = ""
     unreachable: bool = False  # the server could not be reached at all
+    fields: dict[str, Any] = field(default_factory=dict)  # more columns to record with it (the sender's own id)
+    then: Callable[[], object] | None = None  # run once it is recorded (closing the connection)
 
 
 def _text(value: Any) -> str:
@@ -159,10 +165,43 @@ def batch() -> Iterator[None]:
         _paused_until.reset(paused)
 
 
-def deliver(model: type[D], pk: int, build: Callable[[D], EmailMessage]) -> str | None:
+M = TypeVar("M")
+
+
+def by_mail(message: EmailMessage) -> Outcome:
+    """Hand one email to the mail server; how it ended. The connection is closed only after the outcome is
+    recorded (Outcome.then): once the server has accepted it, nothing may undo that."""
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+        accepted = connection.send_messages([message])
+    except Exception as exc:  # every fault ends in the ledger; one message's fault never stops the run
+        outcome = classify(exc)
+    else:
+        outcome = (
+            Outcome(DeliveryStatus.SENT)
+            if accepted
+            else Outcome(DeliveryStatus.FAILED, "The message has no recipient with an email address.")
+        )
+
+    def close() -> None:
+        with contextlib.suppress(Exception):  # QUIT after an accepted message changes nothing
+            connection.close()
+
+    return Outcome(outcome.status, outcome.answer, outcome.unreachable, then=close)
+
+
+def deliver(
+    model: type[D],
+    pk: int,
+    build: Callable[[D], M],
+    send: Callable[[M], Outcome] = by_mail,  # type: ignore[assignment]
+) -> str | None:
     """Send one claimed row's message if it is waiting and due; record how it ended and return that status.
     None when there was nothing to do (sent already, being sent by another run, or not yet due).
 
+    `build` makes the message from the row (a fault there: failed, nothing sent); `send` hands it over and says
+    how it ended: by default an email to the mail server (`by_mail`); family feedback passes GOV.UK Notify.
     Call it outside any transaction (after the claim has committed): each step is its own transaction."""
     now = timezone.now()
     is_due = Q(pk=pk, status=DeliveryStatus.WAITING, next_attempt_at__lte=now)
@@ -178,7 +217,9 @@ def deliver(model: type[D], pk: int, build: Callable[[D], EmailMessage]) -> str 
     except Exception as exc:  # a bug or missing data: nothing was sent, a person must look
         log.exception("%s %s: the message could not be made", model.__name__, pk)
         model._default_manager.filter(is_due).update(
-            status=DeliveryStatus.FAILED, answer=f"CaseAudit could not make the message: {type(exc).__name__}: {exc}"
+            status=DeliveryStatus.FAILED,
+            answer=f"CaseAudit could not make the message: {type(exc).__name__}: {exc}",
+            **row.fields_when_ended(),
         )
         return DeliveryStatus.FAILED
     # From here until the answer is recorded, a crash leaves it "sending": unconfirmed, never resent by itself.
@@ -187,28 +228,21 @@ def deliver(model: type[D], pk: int, build: Callable[[D], EmailMessage]) -> str 
     )
     if not claimed:
         return None  # another run took it between the read and now
-    connection = get_connection(fail_silently=False)
     try:
-        connection.open()
-        accepted = connection.send_messages([message])
-    except Exception as exc:  # every fault ends in the ledger; one message's fault never stops the run
-        outcome = classify(exc)
-    else:
-        outcome = (
-            Outcome(DeliveryStatus.SENT)
-            if accepted
-            else Outcome(DeliveryStatus.FAILED, "The message has no recipient with an email address.")
-        )
-    # Recorded before the connection is closed: once the server has accepted it, nothing may undo that.
-    status = _record(model, pk, outcome, attempts=row.attempts + 1)
-    with contextlib.suppress(Exception):  # QUIT after an accepted message changes nothing
-        connection.close()
+        outcome = send(message)
+    except Exception as exc:  # a sender's own bug: recorded like any fault, never stopping the run
+        log.exception("%s %s: the message could not be sent", model.__name__, pk)
+        outcome = Outcome(DeliveryStatus.FAILED, f"CaseAudit could not send it: {type(exc).__name__}: {exc}")
+    status = _record(row, outcome, attempts=row.attempts + 1)
+    if outcome.then is not None:
+        outcome.then()
     return status
 
 
-def _record(model: type[D], pk: int, outcome: Outcome, *, attempts: int) -> str:
+def _record(row: Delivery, outcome: Outcome, *, attempts: int) -> str:
+    model, pk = type(row), row.pk
     now = timezone.now()
-    fields: dict[str, Any] = {"answer": outcome.answer}
+    fields: dict[str, Any] = {"answer": outcome.answer, **outcome.fields}
     if outcome.status == DeliveryStatus.SENT:
         fields.update(status=DeliveryStatus.SENT, sent_at=now)
     elif outcome.status == DeliveryStatus.WAITING and attempts < settings.CASEAUDIT_MAIL_ATTEMPTS:
@@ -219,28 +253,41 @@ def _record(model: type[D], pk: int, outcome: Outcome, *, attempts: int) -> str:
         if outcome.status == DeliveryStatus.WAITING:
             fields["answer"] = f"Not sent after {attempts} attempts. The last answer: {outcome.answer}"
         fields.update(status=DeliveryStatus.FAILED)
+    if fields["status"] in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
+        fields.update(row.fields_when_ended())
     model._default_manager.filter(pk=pk, status=DeliveryStatus.SENDING).update(**fields)
     if fields["status"] != DeliveryStatus.SENT:
         log.warning("%s %s: %s (%s)", model.__name__, pk, fields["status"], fields["answer"])
     return fields["status"]
 
 
-def resend(model: type[D], pk: int, build: Callable[[D], EmailMessage]) -> str | None:
+def resend(
+    model: type[D],
+    pk: int,
+    build: Callable[[D], M],
+    send: Callable[[M], Outcome] = by_mail,  # type: ignore[assignment]
+) -> str | None:
     """A person's "Send again" for a failed or unconfirmed message: tried at once, with its attempts counted
     afresh. None when it is neither (sent meanwhile, or already waiting)."""
     now = timezone.now()
     stuck = needs_attention(model._default_manager.filter(pk=pk), now)
     if not stuck.update(status=DeliveryStatus.WAITING, attempts=0, next_attempt_at=now):
         return None
-    return deliver(model, pk, build)
+    return deliver(model, pk, build, send)
 
 
-def deliver_due(model: type[D], build: Callable[[D], EmailMessage], *, limit: int = 1000) -> dict[str, int]:
+def deliver_due(
+    model: type[D],
+    build: Callable[[D], M],
+    send: Callable[[M], Outcome] = by_mail,  # type: ignore[assignment]
+    *,
+    limit: int = 1000,
+) -> dict[str, int]:
     """Every row whose (next) try is due, oldest first: how many ended sent, waiting and failed."""
     ended = dict.fromkeys(DeliveryStatus.values, 0)
     with batch():
         for pk in due(model._default_manager.order_by("next_attempt_at", "pk")).values_list("pk", flat=True)[:limit]:
-            status = deliver(model, pk, build)
+            status = deliver(model, pk, build, send)
             if status is not None:
                 ended[status] += 1
     return ended

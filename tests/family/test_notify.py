@@ -155,9 +155,9 @@ def test_notify_out_of_reach_waits_and_the_scheduled_run_sends_it_later(
             contact="07700900123",
         )  # fmt: skip
     assert first.status == DeliveryStatus.WAITING and "could not be reached" in first.answer
-    # Both due again; the run that finds Notify still away tries one, and the other waits with it.
+    # Both due again; the run that finds Notify still away tries one, and the other waits with it untried.
     InvitationMessage.objects.update(next_attempt_at=timezone.now())
-    assert sending.family_messages_run().retried == {"waiting": 1, "sending": 0, "sent": 0, "failed": 0}
+    assert sending.family_messages_run().retried == {"waiting": 2, "sending": 0, "sent": 0, "failed": 0}
     assert InvitationMessage.objects.filter(attempts=2).count() == 1
     settings.CASEAUDIT_NOTIFY_BASE_URL = notify.base_url
     InvitationMessage.objects.update(next_attempt_at=timezone.now())
