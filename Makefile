@@ -50,6 +50,7 @@ bench: $(VENV)/.installed-dev assets
 	$(BIN)/python bench/load_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/report_bench.py
 	$(BIN)/python bench/saves_during_import.py
+	$(BIN)/python bench/dashboard_rows_bench.py
 
 install: system-packages-run $(VENV)/.installed assets
 

@@ -130,3 +130,22 @@ def test_a_stored_month_is_read_and_not_counted_again():
     assert "audits_activity" not in sql and "audits_sectionjudgement" not in sql
     assert len(queries.captured_queries) == 2  # the stored months and the changes to them
     assert audit_figures(scope) == counted
+
+
+@pytest.mark.django_db
+def test_the_counting_reads_only_audit_columns_the_triggers_watch():
+    """A stored month is counted again only when the triggers mark it (reporting migration 0003). A figure that
+    read an audit column they do not watch would be served stale from MonthFigures after that column changed:
+    this fails first, naming the column. (Section judgements and activities: any change to a row is watched.)"""
+    import importlib
+    import re
+
+    watched = set(importlib.import_module("caseaudit.reporting.migrations.0003_month_figures").AUDIT_COLUMNS)
+    with CaptureQueriesContext(connection) as queries:
+        tallies.count_records(D(2025, 1, 1), D(2025, 12, 31))
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    # The audit table under its own name or an alias Django gives a join (T3 for the audit a re-audit follows).
+    aliases = {"audits_audit", *re.findall(r'"audits_audit" (\w+)', sql)}
+    read = {column for alias in aliases for column in re.findall(rf'"?{alias}"?\."(\w+)"', sql)}
+    assert read, "the counting's SQL was not read: the test must be mended, not passed"
+    assert read - watched - {"id"} == set()
