@@ -319,6 +319,22 @@ def sample_assign_all(council, client):
     return Change(lambda: sampling.sample_assign_all(programme=programme, auditors={entry_id: council["moderator"]}))
 
 
+def sample_remove(council, client):
+    entry_id = _proposed(council).sample.values_list("pk", flat=True)[0]
+    return Change(lambda: sampling.sample_remove(entry=SampleEntry.objects.get(pk=entry_id)))
+
+
+def quotas_save(council, client):
+    programme = _monthly_programme(council)
+    quotas = list(programme.quotas.all())
+    based_on = sampling.quotas_fingerprint(quotas)
+    return Change(
+        lambda: sampling.quotas_save(
+            programme=programme, quotas={q.team_id: q.quota + 1 for q in quotas}, based_on=based_on
+        )
+    )
+
+
 def programme_confirm(council, client):
     programme = _proposed(council)
     return Change(lambda: sampling.programme_confirm(programme=programme, by=council["qa_admin"]))
@@ -661,7 +677,7 @@ def family_reminders_send(council, client):
 CASES = [
     audit_open, reaudit_open, audit_save_draft, audit_submit, audit_moderation_start, audit_moderate, audit_return, audit_share,
     audit_acknowledge, audits_acknowledge, critical_action_record, activity_record,
-    programme_create, themed_programme_create, sample_propose, sample_add, sample_assign, sample_assign_all,
+    programme_create, themed_programme_create, sample_propose, sample_add, sample_remove, quotas_save, sample_assign, sample_assign_all,
     programme_confirm,
     audits_reassign, tool_create, tool_revise,
     token_create_personal, token_create_service, token_revoke,
@@ -703,7 +719,7 @@ CASE_FOR = {
 # Functions in the services modules that write nothing the change history records.
 NO_HISTORY = {
     "may_audit", "incomplete_fields", "moderation_errors", "share_recipients", "eligible_children", "auditor_pool",
-    "choose_auditor", "quotas_check", "standard_tools_ensure", "tool_fingerprint", "version_as_specs",
+    "choose_auditor", "quotas_check", "quotas_fingerprint", "standard_tools_ensure", "tool_fingerprint", "version_as_specs",
     "caseload_review_due", "next_working_day", "stage_holders", "find_deviations",
     "recommendations_due", "check_meeting_cover",  # the message ledger, which is not an audited record
     "reaudit_outcome", "plans_catch_up",  # called only inside plan_open's and run_deadlines' transactions

@@ -14,6 +14,7 @@ from .grades import Answer as AnswerChoice
 from .models import ActivityKind, Audit, QuestionKind, SampleEntry
 from .selectors import auditor_label, auditors_with_load
 from .services.lifecycle import AuditDraft, ModerationDecision
+from .services.sampling import quotas_fingerprint
 
 GRADE_CHOICES = Grade.choices
 # Stated limits for free text (issue 37: 20,000 characters were accepted silently). Evidence and answers are
@@ -405,11 +406,6 @@ class ProgrammeForm(GovukForm):
         self.fields["service_area"].queryset = ServiceArea.objects.all()
         self.fields["tool"].queryset = AuditTool.objects.filter(kind=ToolKind.CASE_FILE)
         set_month_choices(self.fields["month"], today)
-
-
-def quotas_fingerprint(quotas) -> str:
-    """The quotas a page was built from, so a save can tell whether someone changed them since."""
-    return ",".join(f"{q.team_id}:{q.quota}" for q in sorted(quotas, key=lambda q: q.team_id))
 
 
 class QuotasForm(GovukForm):

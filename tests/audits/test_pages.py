@@ -129,7 +129,7 @@ def test_a_qa_admin_plans_a_programme_through_the_pages(client, council):
     assert response["Location"] == reverse("audits:programme_show", args=[programme.pk])
     quotas = {f"team_{q.team_id}": "2" for q in programme.quotas.all()}
     # The page's hidden field: the quotas it was built from (a change since is detected).
-    from caseaudit.audits.forms import quotas_fingerprint
+    from caseaudit.audits.services.sampling import quotas_fingerprint
 
     quotas["based_on"] = quotas_fingerprint(programme.quotas.all())
     client.post(reverse("audits:programme_quotas", args=[programme.pk]), quotas)
@@ -137,6 +137,30 @@ def test_a_qa_admin_plans_a_programme_through_the_pages(client, council):
     assert programme.sample.count() == 4
     client.post(reverse("audits:programme_confirm", args=[programme.pk]))
     assert Audit.objects.filter(programme=programme).count() == 4
+
+
+def test_quotas_saved_by_someone_else_meanwhile_are_not_overwritten_and_the_numbers_typed_are_kept(client, council):
+    from caseaudit.audits.services import sampling
+    from caseaudit.audits.services.tools import standard_tools_ensure
+
+    tool, _ = standard_tools_ensure()
+    programme = sampling.programme_create(
+        service_area=council.team_a.service_area, month=datetime.date.today().replace(day=1),
+        tool_version=tool.current_version, due_on=datetime.date(2099, 2, 28), by=council["qa_admin"],
+    )  # fmt: skip
+    page_built_from = sampling.quotas_fingerprint(programme.quotas.all())
+    theirs = {q.team_id: 3 for q in programme.quotas.all()}
+    sampling.quotas_save(programme=programme, quotas=theirs, based_on=page_built_from)  # the other person's save
+    client.force_login(council["qa_admin"])
+    mine = {f"team_{team_id}": "7" for team_id in theirs} | {"based_on": page_built_from}
+    body = client.post(reverse("audits:programme_quotas", args=[programme.pk]), mine).content.decode()
+    assert "Someone else changed these quotas while you were editing" in body
+    assert set(programme.quotas.values_list("quota", flat=True)) == {3}  # theirs stand
+    assert 'value="7"' in body  # what was typed is kept
+    # Saving again, now based on their quotas, replaces them.
+    mine["based_on"] = sampling.quotas_fingerprint(programme.quotas.all())
+    assert client.post(reverse("audits:programme_quotas", args=[programme.pk]), mine).status_code == 302
+    assert set(programme.quotas.values_list("quota", flat=True)) == {7}
 
 
 @pytest.mark.parametrize("bad", [{"default_quota": "-1"}, {"due_on": "31/02/2026"}, {"service_area": ""}])

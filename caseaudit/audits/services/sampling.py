@@ -228,6 +228,46 @@ def sample_assign(*, entry: SampleEntry, auditor: Person) -> None:
     sample_assign_all(programme=entry.programme, auditors={entry.pk: auditor})
 
 
+def sample_remove(*, entry: SampleEntry) -> None:
+    """Take one child out of a proposed sample."""
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=entry.programme_id)  # as programme_confirm takes it
+        if programme.is_confirmed:
+            raise AuditRuleError("This programme's sample is already confirmed")
+        entry.delete()
+
+
+def quotas_fingerprint(quotas) -> str:
+    """The quotas a page was built from, so a save can tell whether someone changed them since."""
+    return ",".join(f"{q.team_id}:{q.quota}" for q in sorted(quotas, key=lambda q: q.team_id))
+
+
+class QuotasChanged(AuditRuleError):
+    """Someone saved the quotas since the page was built; `fingerprint` is what they are now. Nothing was saved."""
+
+    def __init__(self, fingerprint: str) -> None:
+        super().__init__(
+            "Someone else changed these quotas while you were editing. Your numbers are below: save again to "
+            "replace theirs."
+        )
+        self.fingerprint = fingerprint
+
+
+def quotas_save(*, programme: Programme, quotas: dict[int, int], based_on: str) -> None:
+    """Each team's quota (team id -> number) for a programme not yet confirmed, if nobody has saved them since the
+    page showed `based_on` (quotas_fingerprint); QuotasChanged otherwise."""
+    with transaction.atomic():
+        if Programme.objects.select_for_update().get(pk=programme.pk).is_confirmed:
+            raise AuditRuleError("This programme's sample is already confirmed")
+        current = list(programme.quotas.select_for_update())
+        if quotas_fingerprint(current) != based_on:
+            raise QuotasChanged(quotas_fingerprint(current))
+        for quota in current:  # one by one, so the change history records each
+            if quota.team_id in quotas and quota.quota != quotas[quota.team_id]:
+                quota.quota = quotas[quota.team_id]
+                quota.save(update_fields=["quota"])
+
+
 def quotas_check(programme: Programme) -> list[str]:
     """Teams whose sample is short of their quota (not enough eligible children)."""
     if programme.kind == ProgrammeKind.THEMED:

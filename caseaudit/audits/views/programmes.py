@@ -1,7 +1,6 @@
 import datetime
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from caseaudit.web.forms import summary_errors
 from caseaudit.web.permissions import require_role
 
 from ..errors import AuditRuleError
-from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAssignForm, ThemedProgrammeForm, quotas_fingerprint
+from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAssignForm, ThemedProgrammeForm
 from ..models import Programme, SampleEntry
 from ..selectors import auditors_with_open_audits
 from ..services import sampling
@@ -157,20 +156,15 @@ def quotas(request, pk: int):
         raise Http404
     if not form.is_valid():
         return show(request, pk, quotas_form=form)
-    with transaction.atomic():
-        current = list(programme.quotas.select_for_update())
-        if quotas_fingerprint(current) != form.cleaned_data["based_on"]:
-            # Someone saved quotas since this page was built: tell them, keep what they typed.
-            form.add_error(
-                None,
-                "Someone else changed these quotas while you were editing. Your numbers are below: save again to replace theirs.",
-            )
-            form.data = form.data.copy()
-            form.data["based_on"] = quotas_fingerprint(current)
-            return show(request, pk, quotas_form=form)
-        for quota in form.quotas:
-            quota.quota = form.cleaned_data[f"team_{quota.team_id}"]
-            quota.save()
+    chosen = {quota.team_id: form.cleaned_data[f"team_{quota.team_id}"] for quota in form.quotas}
+    try:
+        sampling.quotas_save(programme=programme, quotas=chosen, based_on=form.cleaned_data["based_on"])
+    except sampling.QuotasChanged as changed:
+        # Keep what they typed, now based on the quotas as they stand.
+        form.add_error(None, changed.message)
+        form.data = form.data.copy()
+        form.data["based_on"] = changed.fingerprint
+        return show(request, pk, quotas_form=form)
     messages.success(request, "Quotas saved")
     return redirect("audits:programme_show", pk=pk)
 
@@ -213,7 +207,7 @@ def sample_remove(request, pk: int, entry_pk: int):
     refused = _save_assignments(request, programme)
     if refused is not None:
         return show(request, pk, assign_form=refused)
-    entry.delete()
+    sampling.sample_remove(entry=entry)
     messages.success(request, f"{entry.child.case_id} removed from the sample")
     return redirect("audits:programme_show", pk=pk)
 
