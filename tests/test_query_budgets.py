@@ -56,6 +56,7 @@ GROWS = {
     "improvement:dashboard": "plans, stages, actions (paginated: 50 plans a page; the count is one query)",
     "reporting:index": "audits, plans, learning in the period (aggregated)",
     "reporting:definitions": "nothing (static: how the figures are counted)",
+    "reporting:grading": "moderated audits and judgements in the period, aggregated (issue 32)",
     "learning:index": "learning entries",
     "learning:new": "nothing",
     "learning:show": "linked audits",

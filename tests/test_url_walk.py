@@ -114,6 +114,7 @@ PAGES = {
     "improvement:dashboard": {"public": False},
     "reporting:index": {"public": False, "roles": READERS},
     "reporting:definitions": {"public": True},
+    "reporting:grading": {"public": False, "roles": {"qa_admin", "practice_lead"}},
     "learning:index": {"public": False},
     "learning:new": {"public": False, "roles": QA_ONLY},
     "learning:show": {"public": False, "objects": "entries_learning", "allowed": "everyone"},

@@ -10,6 +10,7 @@ from django.utils import timezone
 from caseaudit.learning.selectors import learning_in_period, recommendation_statuses
 
 from . import tallies
+from .calibration import calibration_figures
 from .figures import (
     Scope,
     audit_figures,
@@ -102,6 +103,7 @@ def build_report(period: Period, *, service_area=None, team=None, today: datetim
         "learning": learning_in_period(period.start, period.end),
         "recommendations": recommendation_statuses(),
         "trend": monthly_trend(scope, as_at=as_at),
+        "calibration": calibration_figures(scope),
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
 
