@@ -223,3 +223,20 @@ def test_verify_audit_trail_finds_every_demo_record_recorded(seeded):
     call_command("seed_demo", "--quiet-logins", stdout=StringIO())
     assert TrailEntry.objects.filter(additional_data__has_key=KEY).count() == 1
     call_command("verify_audit_trail", stdout=StringIO())
+
+
+def test_the_demo_has_family_feedback_in_every_state_with_quotes_in_last_quarters_report(seeded):
+    """Issue 31: the report's family feedback section shows real figures for the demo council."""
+    from django.utils import timezone
+
+    from caseaudit.family.models import Invitation
+    from caseaudit.reporting.models import FamilyQuote, Report
+
+    now = timezone.now()
+    states = {invitation.state(now) for invitation in Invitation.objects.all()}
+    assert states == {"open", "answered", "expired", "revoked"}
+    figures = Report.objects.get(status="published").snapshot["family_feedback"]
+    assert figures["invited"] >= 10 and 0 < figures["answered"] < figures["invited"]
+    listened = figures["questionnaires"][0]["questions"][0]
+    assert sum(1 for option in listened["options"] if option["count"]) >= 3  # answers spread across the choices
+    assert len(figures["quotes"]) == 3 == FamilyQuote.objects.count()

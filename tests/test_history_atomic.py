@@ -25,6 +25,7 @@ from caseaudit.api.models import ApiToken
 from caseaudit.audits.models import Audit, Programme, SampleEntry
 from caseaudit.audits.services import acknowledgements, lifecycle, returns, sampling, tools
 from caseaudit.dataprotection.retention import retention_apply
+from caseaudit.family import contacts as family_contacts
 from caseaudit.family import sending as family_sending
 from caseaudit.family import services as family
 from caseaudit.imports.models import Deviation, ImportRun, MappingProfile
@@ -36,6 +37,7 @@ from caseaudit.improvement.services import deadlines, plans
 from caseaudit.learning import services as learning
 from caseaudit.learning.models import RecommendationSource
 from caseaudit.organisation.models import Person, PersonRole
+from caseaudit.reporting import quotes as report_quotes
 from caseaudit.trail.models import TrailEntry
 
 from .audits.conftest import complete_draft
@@ -674,6 +676,50 @@ def family_reminders_send(council, client):
     return Change(lambda: family_sending.reminders_send(now=invitation.expires_at - datetime.timedelta(days=4)))
 
 
+def _family_answer(council):
+    _, raw = family.invitation_create(
+        audit=_draft(council), by=council["auditor"], recipient_name="Jo", relationship="Mother", channel="letter"
+    )
+    return family.response_submit(raw_token=raw, sent=family.FamilyAnswers(anything_else="Thanks"))
+
+
+def quote_pick(council, client):
+    response = _family_answer(council)
+    return Change(
+        lambda: report_quotes.quote_pick(
+            response_id=response.pk, source="anything_else", text="Thanks", by=council["qa_admin"]
+        )
+    )
+
+
+def quote_remove(council, client):
+    response = _family_answer(council)
+    quote = report_quotes.quote_pick(
+        response_id=response.pk, source="anything_else", text="Thanks", by=council["qa_admin"]
+    )
+    return Change(lambda: report_quotes.quote_remove(quote_id=quote.pk, by=council["qa_admin"]))
+
+
+def family_contact_request_open(council, client):
+    """A "please contact me" answer: the answers, the activity and the team manager's action, or none of them."""
+    _, raw = family.invitation_create(
+        audit=_draft(council), by=council["auditor"], recipient_name="Jo", relationship="Mother", channel="letter"
+    )
+    return Change(lambda: family.response_submit(raw_token=raw, sent=family.FamilyAnswers(contact_me=True)))
+
+
+def family_contact_record(council, client):
+    _, raw = family.invitation_create(
+        audit=_draft(council), by=council["auditor"], recipient_name="Jo", relationship="Mother", channel="letter"
+    )
+    contact = family.response_submit(raw_token=raw, sent=family.FamilyAnswers(contact_me=True)).contact_request
+    return Change(
+        lambda: family_contacts.contact_record(
+            contact_id=contact.pk, by=council["team_manager"], contacted_on=TODAY(), note="Rang.", expected_version=1
+        )
+    )
+
+
 CASES = [
     audit_open, reaudit_open, audit_save_draft, audit_submit, audit_moderation_start, audit_moderate, audit_return, audit_share,
     audit_acknowledge, audits_acknowledge, critical_action_record, activity_record,
@@ -690,7 +736,7 @@ CASES = [
     retention_run, create_superuser, timescales_defaults,
     person_for_provider_account, person_groups_apply, staff_sync_file,
     family_invitation_create, family_invitation_revoke, family_response_submit, family_questionnaires_ensure,
-    family_reminders_send,
+    family_reminders_send, family_contact_request_open, family_contact_record, quote_pick, quote_remove,
 ]  # fmt: skip
 
 
@@ -715,6 +761,8 @@ CASE_FOR = {
     "questionnaires_ensure": "family_questionnaires_ensure",
     "reminders_send": "family_reminders_send",
     "family_messages_run": "family_reminders_send",  # the reminders, then the message ledger
+    "contact_request_open": "family_contact_request_open",  # inside response_submit's transaction
+    "contact_record": "family_contact_record",
 }
 # Functions in the services modules that write nothing the change history records.
 NO_HISTORY = {
@@ -733,6 +781,8 @@ NO_HISTORY = {
     "uk_mobile", "personalisation",  # family feedback: a check, and words for a message
     "message_claim",  # called only inside invitation_create's and reminders_send's transactions
     "message_deliver", "messages_deliver_due",  # the family's message ledger, which is not an audited record
+    "contact_requests_due",  # a family's contact request: reminders and escalations, in the message ledger
+    "names_removed", "written_answer", "written_answers_in",  # report quotes: words and reads
 }  # fmt: skip
 
 
@@ -754,7 +804,7 @@ def test_every_writing_service_has_a_case():
         reconciliation,
         runs,
     ]
-    modules += [accounts_services, staff_sync, family, family_sending]
+    modules += [accounts_services, staff_sync, family, family_sending, family_contacts, report_quotes]
     services = {
         name
         for module in modules

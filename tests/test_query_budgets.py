@@ -57,6 +57,7 @@ GROWS = {
     "reporting:index": "audits, plans, learning in the period (aggregated)",
     "reporting:definitions": "nothing (static: how the figures are counted)",
     "reporting:grading": "moderated audits and judgements in the period, aggregated (issue 32)",
+    "reporting:feedback_answers": "families' written answers in the period (four queries)",
     "learning:index": "learning entries",
     "learning:new": "nothing",
     "learning:show": "linked audits",
@@ -105,6 +106,7 @@ GROWS = {
     "family:thanks": "nothing (static)",
     "family:invitation_new": "nothing per audit (a form)",
     "family:invitation_letter": "nothing per audit (one invitation, shown once)",
+    "family:contact_record": "nothing (one family's request; tests/family/test_records.py counts the child's record)",
 }
 
 # The API's GET endpoints, called with the QA administrator's personal token (council-wide, so every row
@@ -178,7 +180,7 @@ def grow(council, world, copy: int) -> None:  # noqa: F811
         ChildFactory(name=f"Extra C{copy}", team=council.team_c, allocated_worker=council["outsider"]),
     ]
     # A draft, a submitted audit and a shared inadequate one with a plan, on the social worker's child.
-    audit_open(child=children[1], auditor=auditor, tool_version=version, due_on=today)
+    draft = audit_open(child=children[1], auditor=auditor, tool_version=version, due_on=today)
     submitted = audit_open(child=children[2], auditor=auditor, tool_version=version, due_on=today)
     audit_submit(audit_id=submitted.pk, by=auditor, draft=complete_draft(submitted), expected_version=1)
     shared = audit_open(child=children[0], auditor=auditor, tool_version=version, due_on=today)
@@ -251,6 +253,22 @@ def grow(council, world, copy: int) -> None:  # noqa: F811
             recommendation=rec, reviewed_on=today, status="partially", evidence="e", recorded_by=qa_admin
         )
     Report.objects.create(title=f"Extra {copy}", start=today, end=today, created_by=qa_admin)
+    # Family feedback (issue 31): an answered invitation with a quote picked from it, and one still open, on this
+    # copy's own draft (what grows here is the reports' family feedback, not the world's audit pages).
+    from caseaudit.family.services import FamilyAnswers, invitation_create, response_submit
+    from caseaudit.reporting.quotes import quote_pick
+
+    for n in range(2):
+        _, raw = invitation_create(
+            audit=draft,
+            by=auditor,
+            recipient_name=f"Jo {copy}{n}",
+            relationship="Mother",
+            channel="letter",
+        )
+    answer = FamilyAnswers(anything_else=f"Thanks {copy}")
+    response = response_submit(raw_token=raw, sent=answer)
+    quote_pick(response_id=response.pk, source="anything_else", text=answer.anything_else, by=qa_admin)
     from caseaudit.api.services import token_create_personal, token_create_service
 
     for person in council.people.values():

@@ -164,6 +164,15 @@ PAGES = {
     "family:invitation_letter": {"public": False, "objects": "audits", "allowed": "can_invite"},
     # No invitation in the walk's world: 404 to everyone; who may cancel is tested in tests/family/test_pages.py.
     "family:invitation_revoke": {"public": False, "objects": "none", "post_only": True},
+    # Family feedback in the reports (issue 31, point 5): the QA team reads the written answers and picks quotes. No
+    # family response in the world: posting answers 404 to everyone here; tests/reporting/test_family_feedback.py.
+    "reporting:feedback_answers": {"public": False, "roles": QA_ONLY},
+    "reporting:quote_new": {"public": False, "objects": "none", "post_only": True},
+    "reporting:quote_remove": {"public": False, "objects": "none", "post_only": True},
+    # A family who asked to be contacted (issue 31, point 4). No request in the walk's world (a family response here
+    # would give the rows above a record at pk 1): 404 to everyone; who may record it, and the 404 to everyone else,
+    # is tested in tests/family/test_contact_requests.py.
+    "family:contact_record": {"public": False, "kwargs": {"pk": 999999}, "expect": {404}},
 }
 
 # The JSON API answers bearer tokens, not sessions: tests/api/ walks every endpoint for every role.

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from caseaudit.audits.models import Acknowledgement, Activity, Answer, Audit, SectionJudgement
+from caseaudit.family.models import ContactRequest, Invitation, InvitationMessage, QuestionKind, Response
 from caseaudit.improvement.models import ImprovementPlan, PlanEvent, RemedialAction, Stage
 from caseaudit.learning.models import FollowUp, LearningEntry, Recommendation
 from caseaudit.messaging.models import SentMessage
@@ -73,6 +74,11 @@ _CHILD_TEXT = {
     RemedialAction: ["description", "evidence"],
     PlanEvent: ["note"],
     SentMessage: ["subject", "body"],
+    # The family's name, how they were reached, and their own words (the free-text answers: _family_answers).
+    Invitation: ["recipient_name", "contact"],
+    InvitationMessage: ["to"],
+    Response: ["anything_else"],
+    ContactRequest: ["note"],
 }
 # Records about many children: only the child's name and case ID are replaced in them.
 _SHARED_TEXT = {
@@ -95,7 +101,27 @@ def _child_records(child: Child) -> dict[type, list]:
         RemedialAction: list(RemedialAction.objects.filter(plan__in=plans)),
         PlanEvent: list(PlanEvent.objects.filter(plan__in=plans)),
         SentMessage: list(SentMessage.objects.filter(child=child)),
+        Invitation: list(Invitation.objects.filter(audit__in=audits)),
+        InvitationMessage: list(InvitationMessage.objects.filter(invitation__audit__in=audits)),
+        Response: list(
+            Response.objects.filter(invitation__audit__in=audits).prefetch_related(
+                "invitation__questionnaire_version__questions"
+            )
+        ),
+        ContactRequest: list(ContactRequest.objects.filter(child=child)),
     }
+
+
+def _family_answers_removed(response: Response) -> bool:
+    """The answers a family wrote in their own words go; the answers they chose stay, so the figures (how many
+    chose each answer) do not move. True when something was removed."""
+    questions = response.invitation.questionnaire_version.questions.all()
+    free_text = {str(q.pk) for q in questions if q.kind == QuestionKind.FREE_TEXT}
+    kept = {k: (REMOVED if k in free_text and v else v) for k, v in response.answers.items()}
+    if kept == response.answers:
+        return False
+    response.answers = kept
+    return True
 
 
 def _identifiers(child: Child) -> list[str]:
@@ -127,6 +153,8 @@ def child_anonymise(*, child: Child, run: RetentionRun, reason: str) -> dict[str
                 changed = [f for f in fields if getattr(record, f)]
                 for name in changed:
                     setattr(record, name, REMOVED)
+                if model is Response and _family_answers_removed(record):
+                    changed.append("answers")
                 if changed:
                     record.save(update_fields=changed)
                     key = model._meta.label

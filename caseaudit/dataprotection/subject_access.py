@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from caseaudit.audits.models import Acknowledgement, Activity, Answer, Audit, SectionJudgement
+from caseaudit.family.models import ContactRequest, Invitation, Response
 from caseaudit.improvement.models import ImprovementPlan, PlanEvent, RemedialAction, Stage
 from caseaudit.learning.models import FollowUp, LearningEntry, Recommendation
 from caseaudit.organisation.models import Child, Person
@@ -136,7 +137,7 @@ def _child_plans(child: Child) -> QuerySet[ImprovementPlan]:
 
 def child_records_trail(child: Child) -> QuerySet[TrailEntry]:
     """Change-history entries about the child's record and the records about the child
-    (audits and their parts, improvement plans and their parts)."""
+    (audits and their parts, the family's invitations and answers, improvement plans and their parts)."""
     audits = Audit.objects.filter(child=child)
     plans = ImprovementPlan.objects.filter(child=child)
     groups = [
@@ -149,6 +150,9 @@ def child_records_trail(child: Child) -> QuerySet[TrailEntry]:
         (ImprovementPlan, plans.values_list("pk", flat=True)),
         (Stage, Stage.objects.filter(plan__in=plans).values_list("pk", flat=True)),
         (RemedialAction, RemedialAction.objects.filter(plan__in=plans).values_list("pk", flat=True)),
+        (Invitation, Invitation.objects.filter(audit__in=audits).values_list("pk", flat=True)),
+        (Response, Response.objects.filter(invitation__audit__in=audits).values_list("pk", flat=True)),
+        (ContactRequest, ContactRequest.objects.filter(child=child).values_list("pk", flat=True)),
     ]
     types = ContentType.objects.get_for_models(*[model for model, _ in groups])
     about = Q(pk__in=[])
@@ -207,6 +211,8 @@ def _people_in(child, audits, plans, entries, recommendations, trail) -> tuple[l
     add(*(e.created_by_id for e in entries), *(r.owner_id for r in recommendations))
     add(*FollowUp.objects.filter(recommendation__in=recommendations).values_list("recorded_by_id", flat=True))
     add(*trail.values_list("actor_id", flat=True))
+    add(*Invitation.objects.filter(audit__in=audits).values_list("created_by_id", flat=True))
+    add(*ContactRequest.objects.filter(child=child).values_list("recorded_by_id", flat=True))
     return list(Person.objects.filter(pk__in=ids)), sorted(names)
 
 
@@ -248,6 +254,7 @@ def child_subject_access(*, child: Child, redact_staff: bool, requested_by: Pers
             "case_closed_on": _iso(child.closed_on),
         },
         "audits": [_audit(audit, staff) for audit in audits],
+        "family_feedback": _family_feedback(child, staff),
         "improvement_plans": [_plan(plan, staff) for plan in plans],
         "learning_entries": [
             {
@@ -358,6 +365,67 @@ def _audit(audit: Audit, staff: StaffNames) -> dict:
     }
 
 
+def _family_feedback(child: Child, staff: StaffNames) -> list[dict]:
+    """The family's invitations to answer for themselves, what they answered, and any request to be contacted.
+    Never a link's token hash: it is no one's personal data, and only the family's message held the link."""
+    t = staff.text
+    invitations = (
+        Invitation.objects.filter(audit__child=child)
+        .select_related("questionnaire_version__questionnaire", "created_by", "response__contact_request__recorded_by")
+        .prefetch_related("messages", "questionnaire_version__questions")
+        .order_by("created_at", "pk")
+    )
+    exported = []
+    for invitation in invitations:
+        response = getattr(invitation, "response", None)
+        contact = getattr(response, "contact_request", None) if response is not None else None
+        exported.append(
+            {
+                "id": invitation.pk,
+                "audit_id": invitation.audit_id,
+                "questionnaire": str(invitation.questionnaire_version),
+                "recipient_name": invitation.recipient_name,
+                "relationship": invitation.relationship,
+                "channel": invitation.get_channel_display(),
+                "contact": invitation.contact,
+                "invited_by": staff.person(invitation.created_by, "Auditor"),
+                "invited_at": _iso(invitation.created_at),
+                "link_expires_at": _iso(invitation.expires_at),
+                "cancelled_at": _iso(invitation.revoked_at),
+                "reminder_sent_at": _iso(invitation.reminder_sent_at),
+                "answered_at": _iso(invitation.answered_at),
+                "messages": [
+                    {
+                        "kind": message.get_kind_display(),
+                        "channel": message.get_channel_display(),
+                        "to": message.to,
+                        "status": message.state_label,
+                        "sent_at": _iso(message.sent_at),
+                    }
+                    for message in invitation.message_list
+                ],
+                "response": None
+                if response is None
+                else {
+                    "submitted_at": _iso(response.submitted_at),
+                    "answers": [{"question": q, "answer": t(a)} for q, a in response.answered()],
+                    "anything_else": t(response.anything_else),
+                    "contact_me": response.contact_me,
+                    "contact_request": None
+                    if contact is None
+                    else {
+                        "due_on": _iso(contact.due_on),
+                        "contacted_on": _iso(contact.contacted_on),
+                        "note": t(contact.note),
+                        "recorded_by": staff.person(contact.recorded_by, "Manager"),
+                        "recorded_at": _iso(contact.recorded_at),
+                    },
+                },
+            }
+        )
+    return exported
+
+
 def _plan(plan: ImprovementPlan, staff: StaffNames) -> dict:
     t = staff.text
     return {
@@ -417,6 +485,9 @@ _ACTIONS = {
 }
 
 
+_NOT_EXPORTED = {"token_hash", "reminder_token_hash"}
+
+
 def _trail_entry(entry: TrailEntry, staff: StaffNames) -> dict:
     if entry.actor_id:
         who = staff.person(entry.actor, "Member of staff")
@@ -431,6 +502,9 @@ def _trail_entry(entry: TrailEntry, staff: StaffNames) -> dict:
         "record": entry.content_type.model_class()._meta.verbose_name if entry.content_type.model_class() else "",
         "record_id": entry.object_pk,
         "by": who,
-        # Field changes as [before, after]; staff names in values are redacted like free text.
-        "changes": staff.text(entry.changes) if isinstance(entry.changes, dict) else {},
+        # Field changes as [before, after]; staff names in values are redacted like free text. A family link's
+        # hash (in entries written before the history left it out) is not exported.
+        "changes": staff.text({k: v for k, v in entry.changes.items() if k not in _NOT_EXPORTED})
+        if isinstance(entry.changes, dict)
+        else {},
     }

@@ -15,7 +15,9 @@ class FamilyConfig(AppConfig):
             models.Questionnaire,
             models.QuestionnaireVersion,
             models.Question,
-            models.Invitation,
             models.Response,
+            models.ContactRequest,
         ):
             auditlog.register(model)
+        # A link's hash is no one's business in the history (nor in the subject-access export, which reads it).
+        auditlog.register(models.Invitation, exclude_fields=["token_hash", "reminder_token_hash"])

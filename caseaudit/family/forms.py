@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
-from caseaudit.web.forms import GovukForm, GovukRadios
+from caseaudit.web.forms import GovukForm, GovukRadios, date_field
 from caseaudit.web.longtext import LongTextField
 
 from . import defaults
-from .models import Audience, Channel, Question, QuestionKind
+from .contacts import MAX_NOTE_CHARS
+from .models import Audience, Channel, ContactRequest, Question, QuestionKind
 from .notify import notify_configured
 from .services import MAX_WORDS_CHARS, FamilyAnswers
 
@@ -98,3 +100,31 @@ class InvitationForm(GovukForm):
         if data["channel"] == Channel.SMS:
             data["contact"] = mobile
         return data
+
+
+class ContactRecordForm(GovukForm):
+    """When the manager contacted the family who asked, and a note of it. `version` is the action as the page
+    showed it: saving over someone else's record is refused (contacts.contact_record)."""
+
+    contacted_on = date_field("Date you contacted them", required_message="Enter the date you contacted them")
+    note = LongTextField(
+        label="Note of the contact",
+        max_length=MAX_NOTE_CHARS,
+        what="The note",
+        required=True,
+        help_text="How you contacted them, what they told you and what was agreed",
+        error_messages={"required": "Enter a note of the contact"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, contact: ContactRequest, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "contacted_on": contact.contacted_on or timezone.localdate(),
+                "note": contact.note,
+                "version": contact.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.apply_govuk_classes()

@@ -166,6 +166,12 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"Answers from {self.invitation.recipient_name}"
 
+    def answered(self) -> list[tuple[str, str]]:
+        """(question, answer) in the questionnaire's order, for the questions they answered. Reads the version's
+        questions: prefetch `invitation__questionnaire_version__questions` when listing several."""
+        questions = self.invitation.questionnaire_version.questions.all()
+        return [(q.text, self.answers[str(q.pk)]) for q in questions if self.answers.get(str(q.pk))]
+
 
 class MessageKind(models.TextChoices):
     INVITATION = "invitation", "Invitation"
@@ -221,3 +227,45 @@ class InvitationMessage(Delivery):
         if self.status == DeliveryStatus.WAITING and self.attempts:
             return "Waiting to be tried again"
         return self.get_status_display()
+
+
+class ContactRequest(models.Model):
+    """A family answered "Would you like someone to contact you about this?" with yes: an action for the child's
+    team manager, due CASEAUDIT_FAMILY_CONTACT_WORKING_DAYS working days after they answered (stored, computed once
+    by the working-day calendar). Done when the manager records the date they made contact and a note.
+
+    `child` is the audit's child, kept here so the action follows the child's team (and its manager) today, and so
+    its messages and text are anonymised with the child's record."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="contact_request")
+    child = models.ForeignKey("organisation.Child", on_delete=models.PROTECT, related_name="family_contact_requests")
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField()
+    contacted_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(PERSON, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    # Moved on by every record of the contact: a second manager saving over the first is told, not silent.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            # The deadline run and the home page read only the ones still waiting.
+            models.Index(fields=["due_on"], condition=Q(contacted_on__isnull=True), name="family_contact_waiting_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contacted_on__isnull=True, recorded_by__isnull=True, recorded_at__isnull=True)
+                | (Q(contacted_on__isnull=False, recorded_by__isnull=False, recorded_at__isnull=False) & ~Q(note="")),
+                name="family_contact_recorded_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Nothing identifying: the change history keeps this text for good.
+        return "A family's request to be contacted"
+
+    @property
+    def is_done(self) -> bool:
+        return self.contacted_on is not None

@@ -23,6 +23,7 @@ from caseaudit.organisation.models import Person
 
 from . import defaults
 from .access import can_invite, can_revoke
+from .contacts import contact_request_open
 from .errors import FamilyRuleError, LinkExpired, LinkRevoked, LinkSpent, LinkUnknown
 from .models import (
     Audience,
@@ -222,7 +223,8 @@ def _their_words(invitation: Invitation, questions: list[Question], response: Re
 
 
 def response_submit(*, raw_token: str, sent: FamilyAnswers) -> Response:
-    """Keep a family's answers, once, and put them in the audit in their own words."""
+    """Keep a family's answers, once, and put them in the audit in their own words; a "please contact me" opens the
+    child's team manager's action (contacts.py)."""
     anything_else = sent.anything_else.strip()
     if len(anything_else) > MAX_WORDS_CHARS:
         raise FamilyRuleError(f"Your answer must be {MAX_WORDS_CHARS} characters or fewer", field="anything_else")
@@ -253,4 +255,9 @@ def response_submit(*, raw_token: str, sent: FamilyAnswers) -> Response:
             ),
             family_words=_their_words(invitation, questions, response),
         )
+        if response.contact_me:
+            # "Please contact me": the child's team manager's action, kept with the answers or not at all.
+            contact_request_open(
+                response=response, child_id=Audit.objects.values_list("child_id", flat=True).get(pk=invitation.audit_id)
+            )
     return response

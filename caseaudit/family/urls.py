@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answer, invitations
+from .views import answer, contacts, invitations
 
 app_name = "family"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("audits/<int:pk>/family/invite", invitations.new, name="invitation_new"),
     path("audits/<int:pk>/family/letter", invitations.letter, name="invitation_letter"),
     path("family/invitations/<int:pk>/cancel", invitations.revoke, name="invitation_revoke"),
+    # Staff: a family asked to be contacted; their child's team manager records the contact.
+    path("family/contact-requests/<int:pk>", contacts.record, name="contact_record"),
 ]

@@ -96,6 +96,76 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ("Trend", ["Month", "Audits", "% Good or better", "% Inadequate", "Note"], trend),
         ("Learning", ["Date", "Type", "Learning"], learning),
         ("Recommendations", ["Report", *follow_up_labels, "Not started"], recommendations),
+        *family_tables(report.get("family_feedback")),
+        *calibration_tables(report.get("calibration")),
+    ]
+
+
+GRADING = "Grading consistency"
+COMPARED_PAIRS = {"auditor_vs_moderator": "Auditor and moderator", "between_auditors": "Two auditors, blind"}
+
+
+def calibration_tables(calibration: dict | None) -> list[tuple[str, list[str], list[list]]]:
+    """How consistently grades are given (issue 32): each comparison, overall then by practice area. A report
+    frozen before these were counted has none."""
+    if calibration is None:
+        return []
+    rows = []
+    for key, label in COMPARED_PAIRS.items():
+        both = calibration.get(key)
+        if not both:
+            continue
+        areas = [(area, both["practice_areas"][area]) for area in both.get("practice_area_order", [])]
+        for area, figures in [("Overall grade", both), *areas]:
+            rows.append([
+                label, area, figures["pairs"], figures["exact_agreement_percent"], figures["within_one_percent"],
+                figures["weighted_kappa"], _small_note(figures.get("small_base")),
+            ])  # fmt: skip
+    header = ["Compared", "Grade", "Pairs", "% Same grade", "% Within one grade", "Weighted kappa", "Note"]
+    return [(GRADING, header, rows)]
+
+
+NO_INVITATIONS = "No families were invited to give feedback in this period"
+
+
+def family_tables(feedback: dict | None) -> list[tuple[str, list[str], list[list]]]:
+    """Family feedback as three tables: the invitations, each question's answers, and the quotes picked. A report
+    frozen before family feedback was counted has none of them."""
+    if feedback is None:
+        return []
+    invited = feedback["invited"]
+    summary = [
+        ["Invitations counted by", feedback.get("counted_by", "the day the invitation was sent")],
+        ["Invitations sent", invited],
+        ["Answered", feedback["answered"]],
+        ["% Response rate", feedback["response_rate"]],
+        ["Still waiting for an answer", feedback["waiting"]],
+        ["Link expired unanswered", feedback["expired"]],
+        ["Cancelled", feedback["cancelled"]],
+        ["Asked to be contacted", feedback["contact_me"]],
+    ]
+    if not invited:
+        summary.append(["Note", NO_INVITATIONS])
+    elif feedback["small_base"]:
+        summary.append(["Note", f"{TOO_FEW_FOR_A_RATE}: {invited} invitations"])
+    answers = []
+    for questionnaire in feedback["questionnaires"]:
+        for question in questionnaire["questions"]:
+            heading = f"{questionnaire['name']}: {question['question']}"
+            note = _small_note(question["small_base"])
+            if question["kind"] == "choice":
+                answers += [
+                    [f"{heading} – {option['answer']}", option["count"], option["percent"], note]
+                    for option in question["options"]
+                ]
+            else:
+                answers.append([f"{heading} – written answers", question["answered"], None, ""])
+            answers.append([f"{heading} – no answer", question["no_answer"], None, ""])
+    quotes = [[quote["question"], quote["text"]] for quote in feedback["quotes"]]
+    return [
+        ("Family feedback", ["Measure", "Value"], summary),
+        ("Family feedback answers", ["Question and answer", "People", "% of those who answered it", "Note"], answers),
+        ("Family quotes", ["Question", "In their own words (names removed)"], quotes),
     ]
 
 

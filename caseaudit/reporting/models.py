@@ -117,3 +117,28 @@ class MonthChanged(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%B %Y} changed"
+
+
+class FamilyQuote(models.Model):
+    """A family's written answer that a QA administrator picked for the Director's report, stored with the child's
+    name, the case number and the family member's name already removed (reporting/quotes.py). It belongs to the
+    report of the period its invitation was sent in. One quote per written answer, held by the database: two QA
+    administrators picking the same answer at once get one quote and a clear message, never two."""
+
+    response = models.ForeignKey("family.Response", on_delete=models.CASCADE, related_name="+")
+    # Which written answer: a free-text question's id, or "anything_else".
+    source = models.CharField(max_length=20)
+    question = models.CharField(max_length=300, help_text="The question as it was asked")
+    text = models.TextField(help_text="The family's words, names removed")
+    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    picked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["picked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "source"], name="family_quote_once_per_answer"),
+            models.CheckConstraint(condition=~Q(text=""), name="family_quote_has_words"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quote: {self.text[:60]}"

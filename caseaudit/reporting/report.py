@@ -11,6 +11,7 @@ from caseaudit.learning.selectors import learning_in_period, recommendation_stat
 
 from . import tallies
 from .calibration import calibration_figures
+from .feedback import family_feedback_figures
 from .figures import (
     Scope,
     audit_figures,
@@ -103,6 +104,7 @@ def build_report(period: Period, *, service_area=None, team=None, today: datetim
         "learning": learning_in_period(period.start, period.end),
         "recommendations": recommendation_statuses(),
         "trend": monthly_trend(scope, as_at=as_at),
+        "family_feedback": family_feedback_figures(scope),
         "calibration": calibration_figures(scope),
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }

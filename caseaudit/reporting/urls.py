@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import grading, reports
+from .views import feedback, grading, reports
 
 app_name = "reporting"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("grading-consistency", grading.grading, name="grading"),
     path("published/", reports.published_index, name="published_index"),
     path("published/<int:pk>/", reports.published_show, name="published_show"),
+    path("family-feedback/answers", feedback.feedback_answers, name="feedback_answers"),
+    path("family-feedback/answers/<int:pk>/quote", feedback.quote_new, name="quote_new"),
+    path("family-feedback/quotes/<int:pk>/remove", feedback.quote_delete, name="quote_remove"),
 ]

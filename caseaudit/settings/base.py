@@ -230,6 +230,13 @@ CASEAUDIT_FAMILY_CONTACT = env_str(
 )
 # One reminder this many days before a family's link expires (run by run_deadlines).
 CASEAUDIT_FAMILY_REMINDER_DAYS_BEFORE = env_int("CASEAUDIT_FAMILY_REMINDER_DAYS_BEFORE", 5)
+# A family who asks to be contacted: the child's team manager has this many working days to contact them (then
+# reminded and escalated like the other actions, by run_deadlines).
+CASEAUDIT_FAMILY_CONTACT_WORKING_DAYS = env_int("CASEAUDIT_FAMILY_CONTACT_WORKING_DAYS", 5)
+if CASEAUDIT_FAMILY_CONTACT_WORKING_DAYS < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("CASEAUDIT_FAMILY_CONTACT_WORKING_DAYS must be 1 or more working days.")
 # GOV.UK Notify sends the family's emails and text messages (docs/notify.md). Without a key, emails go through
 # the mail backend above and text messages cannot be chosen. Each template gets council_name, link, code and
 # expiry_date: never a child's name or anything about the case.

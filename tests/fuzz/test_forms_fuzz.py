@@ -91,6 +91,10 @@ NOT_FUZZED = {
     "imports:cases_new": "a file upload: tests/fuzz/test_import_fuzz.py uploads hostile files",
     "imports:audits_new": "a file upload: tests/fuzz/test_import_fuzz.py uploads hostile files",
     "family:invitation_revoke": "reads no input: cancels the invitation named in the URL",
+    "family:contact_record": "no request in the walk's world: tests/family/test_contact_requests.py posts hostile input",
+    "reporting:quote_new": "needs a family's written answer, which the walk's world has none of: hostile quotes are "
+    "thrown at quote_pick by tests/reporting/test_family_feedback.py (hypothesis)",
+    "reporting:quote_remove": "reads no input but the period to go back to (only its own keys kept)",
 }
 
 # Bounded so the whole suite stays a few minutes on a shared two-core machine.

@@ -324,7 +324,7 @@ class ReportQuery(Schema):
 
 @router.get("/reports", response={200: dict[str, Any], **ERRORS}, tags=["reports"])
 def report(request, q: Query[ReportQuery]):
-    """The same JSON as `caseaudit report --format json` (build_report)."""
+    """The same JSON as `caseaudit report --format json` (build_report), family feedback under `family_feedback`."""
     area = ServiceArea.objects.filter(pk=q.service_area).first() if q.service_area else None
     team = Team.objects.filter(pk=q.team).first() if q.team else None
     if (q.service_area and area is None) or (q.team and team is None):

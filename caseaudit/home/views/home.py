@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from caseaudit.accounts.selectors import leavers_with_open_work
 from caseaudit.audits.selectors import my_audit_count_lists, my_audit_counts, programmes_planning
+from caseaudit.family.selectors import contact_requests_named, contact_requests_waiting
 from caseaudit.imports.selectors import import_work
 from caseaudit.improvement.selectors import improvement_count_lists, my_improvement_work
 from caseaudit.learning.selectors import recommendations_owned
@@ -59,8 +60,11 @@ def home(request):
         children=children_count_lists(person),
         improvement=improvement_count_lists(person, today),
         recommendations=recommendations_owned(person, today),
+        # Families who asked to be contacted, waiting on this team manager (issue 31).
+        family=contact_requests_waiting(person, today),
         qa={"planning": programmes_planning(), **import_work(), **_mail_work(), **task_work()} if qa_admin else {},
     )
+    family_named = contact_requests_named(person, found["family"]["waiting"])
     return render(
         request,
         "home/home.html",
@@ -74,6 +78,9 @@ def home(request):
             "qa": found["qa"] if qa_admin else None,
             "leavers": list(leavers_with_open_work()) if qa_admin else [],
             "recommendations": found["recommendations"],
+            "family": found["family"],
+            "family_named": family_named,
+            "family_more": found["family"]["waiting"] - len(family_named),
             "latest_report": _latest_report(person),
             "council_wide": person.has_role(*COUNCIL_WIDE_ROLES),
             "today": today,

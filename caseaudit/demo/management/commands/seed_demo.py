@@ -9,6 +9,7 @@ from django.utils import timezone
 from caseaudit.audits.models import Audit
 from caseaudit.demo import scale
 from caseaudit.demo.audits import build_demo_audits
+from caseaudit.demo.family import build_demo_family
 from caseaudit.demo.imports import write_demo_files
 from caseaudit.demo.improvement import build_demo_plans
 from caseaudit.demo.learning import build_demo_learning
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             build_demo_audits(today)
             build_demo_plans(today)
             build_demo_learning(today)
+            build_demo_family(today)  # before the published report, whose snapshot shows the families' answers
             build_demo_reports(today)
         self.stdout.write(
             f"Demo council ready: {Team.objects.count()} teams, {Person.objects.count()} staff, "

@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from caseaudit.family.contacts import contact_requests_due
 from caseaudit.family.sending import family_messages_run
 from caseaudit.improvement.models import Timescales
 from caseaudit.improvement.services.deadlines import run_deadlines
@@ -31,6 +32,13 @@ class Command(BaseCommand):
             recommendations = recommendations_due(
                 today=today, interval_working_days=Timescales.current().escalation_interval_working_days
             )
+            # Families who asked to be contacted (issue 31): the team manager reminded, then their line told.
+            timescales = Timescales.current()
+            contacts = contact_requests_due(
+                today=today,
+                reminder_working_days=timescales.reminder_working_days,
+                interval_working_days=timescales.escalation_interval_working_days,
+            )
             # Messages waiting after a passing fault (or claimed by a run that stopped) whose try is due.
             retried = messages_deliver_due()
         self.stdout.write(
@@ -39,6 +47,13 @@ class Command(BaseCommand):
         )
         for line in run.details + recommendations.details:
             self.stdout.write(f"  {line}")
+        if contacts.reminders or contacts.escalations:
+            self.stdout.write(
+                f"Families who asked to be contacted: {contacts.reminders} reminders, {contacts.escalations} "
+                "escalations sent or queued."
+            )
+            for line in contacts.details:
+                self.stdout.write(f"  {line}")
         if any(retried.values()):
             self.stdout.write(
                 f"Tried again: {retried['sent']} sent, {retried['waiting']} still waiting, {retried['failed']} failed."
