@@ -11,15 +11,25 @@ from caseaudit.organisation.roles import COUNCIL_WIDE_ROLES, SERVICE_AREA_ROLES,
 from .models import DONE_STATUSES, Audit, AuditStatus
 
 
+def blind_to(person: Person) -> Q:
+    """The other audit of a blind pair (issue 32) that `person` audits: hidden while either is still a draft."""
+    draft = AuditStatus.DRAFT
+    return (Q(second_audit__auditor=person) & (Q(status=draft) | Q(second_audit__status=draft))) | (
+        Q(second_of__auditor=person) & (Q(status=draft) | Q(second_of__status=draft))
+    )
+
+
 def audit_scope(person: Person) -> Q | None:
     if not person.is_active:
         return Q(pk__in=[])
     if person.has_role(*COUNCIL_WIDE_ROLES):
-        return None
+        # A QA administrator who also audits is blind to the other audit of their pair, like any auditor.
+        return ~blind_to(person) if person.has_role(Role.AUDITOR) else None
     scope = Q(auditor=person) | Q(moderator=person)
     if person.has_role(Role.MODERATOR):
-        # The moderation queue: submitted audits someone else carried out.
-        scope |= Q(status=AuditStatus.SUBMITTED) & ~Q(auditor=person)
+        # The moderation queue: submitted audits someone else carried out. A second, blind audit is moderated
+        # through its first (reconciled with it), so it is never in the queue itself.
+        scope |= Q(status=AuditStatus.SUBMITTED, second_of__isnull=True) & ~Q(auditor=person)
     done = Q(status__in=DONE_STATUSES)
     # Workers see finished audits of their own work once shared.
     scope |= Q(worker=person, status=AuditStatus.SHARED)
@@ -27,7 +37,7 @@ def audit_scope(person: Person) -> Q | None:
         scope |= done & Q(team__manager=person)
     if person.has_role(*SERVICE_AREA_ROLES) and person.home_service_area_id:
         scope |= done & Q(team__service_area_id=person.home_service_area_id)
-    return scope
+    return scope & ~blind_to(person)
 
 
 def audits_visible_to(person: Person) -> QuerySet[Audit]:
@@ -58,6 +68,7 @@ def can_moderate(person: Person, audit: Audit) -> bool:
     return (
         person.has_role(Role.MODERATOR)
         and audit.auditor_id != person.pk
+        and audit.second_of_id is None  # a second, blind audit is reconciled through its first
         and (
             audit.status == AuditStatus.SUBMITTED
             or (audit.status == AuditStatus.IN_MODERATION and audit.moderator_id == person.pk)

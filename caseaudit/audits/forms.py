@@ -440,6 +440,26 @@ class SampleAddForm(GovukForm):
     )
 
 
+class ConfirmForm(GovukForm):
+    """Confirming a sample: the share of files also given a second, blind audit (issue 32)."""
+
+    double_percent = forms.IntegerField(
+        label="Second, blind audits (% of the sample)",
+        help_text="Files chosen at random for a second, independent audit by another auditor, to measure how "
+        "consistently grades are given. 0 for none; 10 is common.",
+        required=False,
+        min_value=0,
+        max_value=50,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3", "form": "sample-auditors"}),
+        error_messages={
+            "invalid": "Enter the share for second audits as a whole number, like 10",
+            "min_value": "The share for second audits must be 0 or more",
+            "max_value": "The share for second audits must be 50% or less",
+        },
+    )
+
+
 class SampleAssignForm(ServiceRefusalForm):
     """The auditor of every child in a proposed sample, one list each, saved together.
 

@@ -125,6 +125,10 @@ class Programme(models.Model):
     created_by = models.ForeignKey(PERSON, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The share of the sample given a second, blind audit when confirmed (issue 32), and the seed of the random
+    # choice, so which files were chosen can be shown to have been chosen fairly.
+    double_audit_percent = models.PositiveSmallIntegerField(default=0)
+    double_audit_seed = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-month", "title"]
@@ -188,6 +192,9 @@ class AuditStatus(models.TextChoices):
     IN_MODERATION = "in_moderation", "In moderation"
     FINALISED = "finalised", "Finalised"
     SHARED = "shared", "Shared"
+    # A second, blind audit (issue 32) ends here when the moderator has reconciled it with the first: its grades
+    # are kept, but the child's file counts once in every figure, through the first audit.
+    RECONCILED = "reconciled", "Reconciled"
 
 
 OPEN_STATUSES = (AuditStatus.DRAFT, AuditStatus.SUBMITTED, AuditStatus.IN_MODERATION)
@@ -208,6 +215,12 @@ class Audit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="re_audits", verbose_name="re-audit of"
     )
     auditor = models.ForeignKey(PERSON, null=True, blank=True, on_delete=models.PROTECT, related_name="audits_to_do")
+    # A second, independent audit of the same file by another auditor (issue 32, decision 0103): neither auditor
+    # sees the other's until both have submitted; the moderator then reconciles the two into the first.
+    second_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="second_audit",
+        verbose_name="second, blind audit of",
+    )  # fmt: skip
     auditor_name = models.CharField(
         max_length=150, blank=True, help_text="For imported audits by people not in CaseAudit"
     )
@@ -291,6 +304,12 @@ class Audit(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(kind="re_audit") | Q(follows__isnull=False), name="re_audit_follows_an_audit"
+            ),
+            models.CheckConstraint(
+                condition=Q(second_of__isnull=True) | ~Q(second_of=F("id")), name="audit_not_its_own_second"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="reconciled") | Q(second_of__isnull=False), name="audit_reconciled_only_if_second"
             ),
         ]
 

@@ -12,7 +12,7 @@ from caseaudit.organisation.roles import Role
 from caseaudit.web.lists import first_and_total
 
 from .access import audits_visible_to
-from .models import DONE_STATUSES, OPEN_STATUSES, Audit, AuditStatus
+from .models import DONE_STATUSES, OPEN_STATUSES, Audit, AuditStatus, SectionJudgement
 
 
 def audit_detail(audit: Audit) -> dict:
@@ -73,6 +73,7 @@ def my_audit_lists(person: Person) -> dict[str, QuerySet[Audit]]:
         lists["moderation_queue"] = (
             audits_visible_to(person)
             .filter(Q(status=AuditStatus.SUBMITTED) | Q(status=AuditStatus.IN_MODERATION, moderator=person))
+            .filter(second_of__isnull=True)  # a second, blind audit is reconciled through its first
             .exclude(auditor=person)
             .select_related("child", "auditor", "team")
             .only(*with_team, "auditor_name", "auditor__full_name")
@@ -324,3 +325,12 @@ def programme_month_audit_list(
         .annotate(started=ExpressionWrapper(_typed(), output_field=BooleanField()))
         .order_by(F("due_on").asc(nulls_last=True), "child__case_id", "pk")
     )
+
+
+def second_audit_for_moderation(audit: Audit) -> tuple[Audit | None, dict[int, SectionJudgement]]:
+    """The second, blind audit of a file (issue 32) and its judgements by practice area, for its moderator only:
+    the pair is moderated, and reconciled, through the first."""
+    second = Audit.objects.filter(second_of=audit).select_related("auditor").first()
+    if second is None:
+        return None, {}
+    return second, {j.section_id: j for j in second.judgements.all()}

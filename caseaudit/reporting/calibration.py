@@ -3,8 +3,9 @@ audit and for each practice area, and how often and which way moderation changed
 
 Every moderated audit gives a pair: the auditor's overall grade and the moderator's (who may agree). The
 practice areas give a pair per moderated judgement, matched by the area's name across tool versions, as the
-report's practice-area figures are. The figures are reporting/agreement.py's. Blind double audits, where two
-auditors grade one case file, are a later part of issue 32; their pairs will sit beside these.
+report's practice-area figures are. Blind double audits give the other comparison: the first auditor's grades
+against the second's, for each file whose second audit was submitted (the first's audit date puts it in a
+period). The figures are reporting/agreement.py's.
 
 Names of auditors are in `auditor_moderation` only, which only QA administrators and practice leads see (the
 "Grading consistency" page); the report, the Director's, carries the council-wide figures alone.
@@ -17,7 +18,7 @@ from collections import defaultdict
 from django.db.models import Count
 
 from caseaudit.audits.grades import Grade
-from caseaudit.audits.models import Audit, SectionJudgement
+from caseaudit.audits.models import Audit, AuditStatus, SectionJudgement
 
 from .agreement import agreement
 from .figures import Scope, is_small
@@ -50,6 +51,7 @@ def calibration_figures(scope: Scope) -> dict:
         areas.setdefault(title, []).extend(pairs)
     return {
         "scale": "Ofsted's four grades",
+        "between_auditors": _double_audit_figures(scope),
         "auditor_vs_moderator": {
             **_figures(overall),
             "moderated_up": sum(1 for a, m in overall if _moved(a, m) < 0),
@@ -57,6 +59,38 @@ def calibration_figures(scope: Scope) -> dict:
             "practice_areas": {title: _figures(pairs) for title, pairs in areas.items()},
             "practice_area_order": list(areas),
         },
+    }
+
+
+SECOND_DONE = (AuditStatus.SUBMITTED, AuditStatus.RECONCILED)
+
+
+def _double_audit_figures(scope: Scope) -> dict:
+    """The two auditors of each blind pair: the whole audit, then each practice area by name."""
+    firsts = Audit.objects.filter(scope.q(), second_audit__status__in=SECOND_DONE)
+    overall = list(firsts.values_list("overall_grade", "second_audit__overall_grade"))
+    first_grades = {
+        (audit_id, section_id): (position, title, grade)
+        for audit_id, section_id, position, title, grade in SectionJudgement.objects.filter(
+            scope.q("audit__"), audit__second_audit__status__in=SECOND_DONE
+        ).values_list("audit_id", "section_id", "section__position", "section__title", "grade")
+    }
+    by_area: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
+    seconds = SectionJudgement.objects.filter(
+        audit__second_of__in=firsts.values("pk"), audit__status__in=SECOND_DONE
+    ).values_list("audit__second_of_id", "section_id", "grade")
+    for first_id, section_id, grade in seconds:
+        key = (first_id or 0, section_id)  # first_id is never None here: the filter joins through second_of
+        if key in first_grades:
+            position, title, first_grade = first_grades[key]
+            by_area[(position, title)].append((first_grade, grade))
+    areas: dict[str, list[tuple[str, str]]] = {}
+    for (_, title), pairs in sorted(by_area.items()):
+        areas.setdefault(title, []).extend(pairs)
+    return {
+        **_figures(overall),
+        "practice_areas": {title: _figures(pairs) for title, pairs in areas.items()},
+        "practice_area_order": list(areas),
     }
 
 

@@ -268,11 +268,33 @@ def audit_moderation_start(*, audit_id: int, moderator: Person) -> Audit:
             return audit
         if audit.status != AuditStatus.SUBMITTED:
             raise AuditRuleError("Only a submitted audit can be taken for moderation")
+        _check_pair_ready(audit, moderator)
         audit.status = AuditStatus.IN_MODERATION
         audit.moderator = moderator
         audit.version += 1
         audit.save()
     return audit
+
+
+def _second(audit: Audit) -> Audit | None:
+    try:
+        return audit.second_audit
+    except Audit.DoesNotExist:
+        return None
+
+
+def _check_pair_ready(audit: Audit, moderator: Person) -> None:
+    """A blind pair (issue 32) is moderated once, through its first audit, when both are submitted, by someone
+    who audited neither."""
+    if audit.second_of_id is not None:
+        raise AuditRuleError("A second, blind audit is reconciled when its first audit is moderated")
+    second = _second(audit)
+    if second is None:
+        return
+    if second.auditor_id == moderator.pk:
+        raise AuditRuleError("You cannot moderate an audit you carried out")
+    if second.status != AuditStatus.SUBMITTED:
+        raise AuditRuleError("This file has a second, blind audit: moderate it once both audits are submitted")
 
 
 @dataclass
@@ -322,6 +344,12 @@ def audit_moderate(*, audit_id: int, moderator: Person, decision: ModerationDeci
         if audit.moderated_overall_grade != Grade.INADEQUATE:
             audit.is_critical = False
         audit.final_grade = audit.moderated_overall_grade
+        second = _second(audit)
+        if second is not None:
+            # Reconciled: the moderator's grades, agreed from both, are the file's; the second keeps its own.
+            second.status = AuditStatus.RECONCILED
+            second.version += 1
+            second.save(update_fields=["status", "version", "updated_at"])
         audit.status = AuditStatus.FINALISED
         audit.finalised_at = timezone.now()
         audit.version += 1

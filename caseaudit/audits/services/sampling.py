@@ -281,8 +281,19 @@ def quotas_check(programme: Programme) -> list[str]:
     ]
 
 
-def programme_confirm(*, programme: Programme, by: Person) -> list[Audit]:
-    """Turn the sample into assigned audits. Every entry needs an auditor."""
+MAX_DOUBLE_PERCENT = 50
+
+
+def programme_confirm(
+    *, programme: Programme, by: Person, double_percent: int = 0, seed: int | None = None
+) -> list[Audit]:
+    """Turn the sample into assigned audits. Every entry needs an auditor.
+
+    `double_percent` of the files (rounded up, chosen at random with `seed`, both recorded on the programme) also
+    get a second, blind audit by another auditor (issue 32): the one with the fewest audits in this programme who
+    may audit the child. Returns the audits, seconds included."""
+    if not 0 <= double_percent <= MAX_DOUBLE_PERCENT:
+        raise AuditRuleError(f"The share for second audits must be 0 to {MAX_DOUBLE_PERCENT}%", field="double_percent")
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         if programme.is_confirmed:
@@ -305,12 +316,47 @@ def programme_confirm(*, programme: Programme, by: Person) -> list[Audit]:
             )
             for e in entries
         ]
+        audits += _blind_seconds(programme, audits, double_percent, seed)
         programme.sample.all().delete()
         programme.status = ProgrammeStatus.CONFIRMED
         programme.confirmed_at = timezone.now()
-        programme.save(update_fields=["status", "confirmed_at"])
+        programme.save(update_fields=["status", "confirmed_at", "double_audit_percent", "double_audit_seed"])
         notify.audits_assigned(audits, why=f" in {programme.title}")
     return audits
+
+
+def _blind_seconds(programme: Programme, firsts: list[Audit], percent: int, seed: int | None) -> list[Audit]:
+    """Choose the files for a second, blind audit and open them; recorded on `programme` (saved by the caller)."""
+    programme.double_audit_percent = percent
+    if not percent:
+        return []
+    programme.double_audit_seed = seed if seed is not None else random.SystemRandom().randrange(2**53)
+    how_many = -(-len(firsts) * percent // 100)  # rounded up: 10% of 5 files is one, not none
+    rng = random.Random(programme.double_audit_seed)  # noqa: S311 - a fair, repeatable choice, not security
+    chosen = rng.sample(sorted(firsts, key=lambda a: a.pk), how_many)
+    pool = auditor_pool()
+    load = Counter(a.auditor_id for a in firsts)
+    today = timezone.localdate()
+    seconds, nobody = [], []
+    for first in sorted(chosen, key=lambda a: a.pk):
+        auditor = choose_auditor(first.child, [p for p in pool if p.pk != first.auditor_id], load, today)
+        if auditor is None:
+            nobody.append(first.child.case_id)
+            continue
+        load[auditor.pk] += 1
+        second = audit_open(
+            child=first.child, auditor=auditor, tool_version=first.tool_version, due_on=first.due_on,
+            programme=programme, kind=first.kind,
+        )  # fmt: skip
+        second.second_of = first
+        second.save(update_fields=["second_of"])
+        seconds.append(second)
+    if nobody:
+        raise AuditRuleError(
+            f"No other auditor may audit {', '.join(nobody)} for a second audit: lower the share or add an auditor",
+            field="double_percent",
+        )
+    return seconds
 
 
 def audits_reassign(*, from_person: Person, to_person: Person, by: Person) -> tuple[int, list[str]]:

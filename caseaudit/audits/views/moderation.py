@@ -11,7 +11,7 @@ from caseaudit.web.confirmation import confirm
 from .. import access
 from ..errors import AuditRuleError, ConcurrentEditError
 from ..forms import ModerationForm, ReturnForm
-from ..selectors import audit_detail
+from ..selectors import audit_detail, second_audit_for_moderation
 from ..services import lifecycle, returns
 
 
@@ -60,7 +60,11 @@ def moderate(request, pk: int):
     # Each practice area as the auditor wrote it (answers, evidence, grade), with the moderator's fields under it.
     fields = {row["judgement"].section_id: row for row in form.rows}
     context["areas"] = [{**row, "fields": fields[row["judgement"].section_id]} for row in context["sections"]]
-    context.update({"form": form, "extra_errors": extra_errors})
+    # A blind pair (issue 32): the second auditor's grades and evidence beside the first's, to reconcile.
+    second, theirs = second_audit_for_moderation(audit)
+    for row in context["areas"]:
+        row["second"] = theirs.get(row["judgement"].section_id)
+    context.update({"form": form, "extra_errors": extra_errors, "second": second})
     return render(request, "audits/audit_moderate.html", context)
 
 

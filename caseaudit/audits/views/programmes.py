@@ -13,7 +13,7 @@ from caseaudit.web.forms import summary_errors
 from caseaudit.web.permissions import require_role
 
 from ..errors import AuditRuleError
-from ..forms import ProgrammeForm, QuotasForm, SampleAddForm, SampleAssignForm, ThemedProgrammeForm
+from ..forms import ConfirmForm, ProgrammeForm, QuotasForm, SampleAddForm, SampleAssignForm, ThemedProgrammeForm
 from ..models import Programme, SampleEntry
 from ..selectors import auditors_with_open_audits
 from ..services import sampling
@@ -108,10 +108,11 @@ def _assign_form(programme: Programme, data=None, refused=None) -> SampleAssignF
     return SampleAssignForm(data, entries=_sample_of(programme), auditors=auditors_with_open_audits(), refused=refused)
 
 
-def show(request, pk: int, quotas_form=None, add_form=None, assign_form=None):
+def show(request, pk: int, quotas_form=None, add_form=None, assign_form=None, confirm_form=None):
     programme = _programme_for(request, pk)
     quotas_form = quotas_form or QuotasForm(programme=programme)
     add_form = add_form or SampleAddForm()
+    confirm_form = confirm_form or ConfirmForm()
     if programme.is_confirmed:
         assign_form = None
     elif assign_form is None:
@@ -122,8 +123,11 @@ def show(request, pk: int, quotas_form=None, add_form=None, assign_form=None):
         "quotas_form": quotas_form,
         "add_form": add_form,
         "assign_form": assign_form,
+        "confirm_form": confirm_form,
         "sample": sample,
-        "errors": summary_errors(*(f for f in (quotas_form, assign_form, add_form) if f is not None and f.is_bound)),
+        "errors": summary_errors(
+            *(f for f in (quotas_form, assign_form, add_form, confirm_form) if f is not None and f.is_bound)
+        ),
         "short": sampling.quotas_check(programme) if sample else [],
         "audits": programme.audits.select_related("child", "auditor").order_by("child__name"),
     }
@@ -231,10 +235,19 @@ def confirm(request, pk: int):
         refused = _save_assignments(request, programme)
         if refused is not None:
             return show(request, pk, assign_form=refused)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return show(request, pk, confirm_form=form)
+    double_percent = form.cleaned_data["double_percent"] or 0
     try:
-        audits = sampling.programme_confirm(programme=programme, by=request.user)
+        audits = sampling.programme_confirm(programme=programme, by=request.user, double_percent=double_percent)
     except AuditRuleError as refused:
+        if refused.field == "double_percent":
+            form.add_error("double_percent", refused.message)
+            return show(request, pk, confirm_form=form)
         messages.error(request, refused.message)
     else:
-        messages.success(request, f"Sample confirmed: {len(audits)} audits assigned to auditors")
+        seconds = sum(1 for audit in audits if audit.second_of_id)
+        also = f", {seconds} of them second, blind audits" if seconds else ""
+        messages.success(request, f"Sample confirmed: {len(audits)} audits assigned to auditors{also}")
     return redirect("audits:programme_show", pk=pk)
