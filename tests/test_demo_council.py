@@ -240,3 +240,23 @@ def test_the_demo_has_family_feedback_in_every_state_with_quotes_in_last_quarter
     listened = figures["questionnaires"][0]["questions"][0]
     assert sum(1 for option in listened["options"] if option["count"]) >= 3  # answers spread across the choices
     assert len(figures["quotes"]) == 3 == FamilyQuote.objects.count()
+
+
+def test_the_demo_has_blind_double_audits_reconciled_and_counted_once(seeded):
+    from caseaudit.audits.models import Audit
+    from caseaudit.reporting.calibration import calibration_figures
+    from caseaudit.reporting.figures import Scope
+
+    seconds = Audit.objects.filter(status="reconciled", second_of__isnull=False).select_related("second_of")
+    assert seconds.count() >= 10
+    assert all(s.auditor_id != s.second_of.auditor_id and s.child_id == s.second_of.child_id for s in seconds)
+    start = min(s.second_of.audit_date for s in seconds)
+    end = max(s.second_of.audit_date for s in seconds)
+    both = calibration_figures(Scope(start, end))["between_auditors"]
+    assert both["pairs"] == seconds.count()
+    assert both["exact_agreement_percent"] == round(
+        100 * sum(1 for s in seconds if s.overall_grade == s.second_of.overall_grade) / seconds.count(), 1
+    )
+    assert 0 < both["exact_agreement_percent"] < 100 and both["weighted_kappa"] is not None
+    # Counted once: the seconds are in no audit figure.
+    assert not Audit.objects.filter(pk__in=seconds, final_grade__gt="").exists()

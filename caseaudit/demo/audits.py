@@ -195,6 +195,7 @@ def build_demo_audits(today: datetime.date) -> int:
         history = _History(today)
         _history(history)
         history.save()
+        _blind_pairs(history)
         _in_flight(history, today)
     return Audit.objects.count()
 
@@ -244,6 +245,49 @@ def _history(h: _History) -> None:
                 h.themed_tool,
                 programme=programme,
             )
+
+
+def _blind_pairs(h: _History) -> None:
+    """A tenth of the last year's case file audits were audited twice, blind (issue 32): the second auditor's
+    grades mostly the same as the first's, sometimes a grade away, reconciled when the first was moderated. Its own
+    random generator, so the rest of the demo is as it was."""
+    rng = random.Random(SEED + 32)  # noqa: S311 - demo data
+    firsts = list(
+        Audit.objects.filter(
+            kind=AuditKind.CASE_FILE, status=AuditStatus.SHARED, audit_date__gte=h.today - relativedelta(months=12)
+        )
+        .select_related("child__team")
+        .prefetch_related("judgements")
+        .order_by("pk")
+    )
+    pairs = []
+    for first in rng.sample(firsts, len(firsts) // 10):
+        others = [a for a in h.auditors if a.pk not in (first.auditor_id, first.worker_id, first.child.team.manager_id)]
+        overall = first.overall_grade if rng.random() < 0.7 else _neighbour(rng, first.overall_grade)
+        second = Audit(
+            kind=first.kind, child=first.child, team_id=first.team_id, worker_id=first.worker_id,
+            tool_version_id=first.tool_version_id, programme_id=first.programme_id, auditor=rng.choice(others),
+            second_of=first, due_on=first.due_on, status=AuditStatus.RECONCILED, overall_grade=overall,
+            strengths="The child's views are recorded at each visit.",
+            areas_for_development="The plan's outcomes are not measurable.",
+            recommended_actions="Agree measurable outcomes with the family.",
+            audit_date=first.audit_date, submitted_at=first.submitted_at,
+        )  # fmt: skip
+        pairs.append((first, second))
+    Audit.objects.bulk_create([second for _, second in pairs], batch_size=500)
+    SectionJudgement.objects.bulk_create(
+        [
+            SectionJudgement(
+                audit=second,
+                section_id=j.section_id,
+                grade=j.grade if rng.random() < 0.75 else _neighbour(rng, j.grade),
+                evidence="Seen in the case notes and the plan.",
+            )  # fmt: skip
+            for first, second in pairs
+            for j in first.judgements.all()
+        ],
+        batch_size=1000,
+    )
 
 
 def _in_flight(h: _History, today: datetime.date) -> None:
