@@ -106,6 +106,8 @@ GROWS = {
     "family:thanks": "nothing (static)",
     "family:invitation_new": "nothing per audit (a form)",
     "family:invitation_letter": "nothing per audit (one invitation, shown once)",
+    "family:questionnaires": "the questionnaires and their versions' questions (prefetched)",
+    "family:questionnaire_edit": "nothing (one questionnaire)",
     "family:contact_record": "nothing (one family's request; tests/family/test_records.py counts the child's record)",
 }
 

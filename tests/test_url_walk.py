@@ -173,6 +173,8 @@ PAGES = {
     # would give the rows above a record at pk 1): 404 to everyone; who may record it, and the 404 to everyone else,
     # is tested in tests/family/test_contact_requests.py.
     "family:contact_record": {"public": False, "kwargs": {"pk": 999999}, "expect": {404}},
+    "family:questionnaires": {"public": False, "roles": QA_ONLY},
+    "family:questionnaire_edit": {"public": False, "objects": "questionnaires", "roles": QA_ONLY},
 }
 
 # The JSON API answers bearer tokens, not sessions: tests/api/ walks every endpoint for every role.
@@ -322,7 +324,12 @@ def world(council):
 
     personal_token, _ = token_create_personal(person=council["social_worker"], name="Power BI")
     service_token, _ = token_create_service(created_by=council["qa_admin"], name="Warehouse", scopes=["read:reports"])
+    from caseaudit.family.models import Questionnaire
+    from caseaudit.family.services import questionnaires_ensure
+
+    questionnaires_ensure()
     return {
+        "questionnaires": list(Questionnaire.objects.filter(builtin=True).order_by("pk")[:1]),
         "tokens": [personal_token],
         "service_tokens": [service_token],
         "import_runs": [import_run],

@@ -75,7 +75,7 @@ _CHILD_TEXT = {
     PlanEvent: ["note"],
     SentMessage: ["subject", "body"],
     # The family's name, how they were reached, and their own words (the free-text answers: _family_answers).
-    Invitation: ["recipient_name", "contact"],
+    Invitation: ["recipient_name", "contact", "draft"],
     InvitationMessage: ["to"],
     Response: ["anything_else"],
     ContactRequest: ["note"],

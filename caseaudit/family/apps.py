@@ -19,5 +19,6 @@ class FamilyConfig(AppConfig):
             models.ContactRequest,
         ):
             auditlog.register(model)
-        # A link's hash is no one's business in the history (nor in the subject-access export, which reads it).
-        auditlog.register(models.Invitation, exclude_fields=["token_hash", "reminder_token_hash"])
+        # A link's hash is no one's business in the history (nor in the subject-access export, which reads it). The
+        # draft is the family's, not yet sent: it stays out of the history too, so it goes when it is wiped.
+        auditlog.register(models.Invitation, exclude_fields=["token_hash", "reminder_token_hash", "draft"])

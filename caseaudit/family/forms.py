@@ -16,7 +16,8 @@ from .services import MAX_WORDS_CHARS, FamilyAnswers
 class AnswerForm(GovukForm):
     """The questions of the version the person was sent, every one optional."""
 
-    def __init__(self, *args, questions: list[Question], **kwargs) -> None:
+    def __init__(self, *args, questions: list[Question], draft: object = None, **kwargs) -> None:
+        kwargs.setdefault("initial", draft_initial(draft))
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
@@ -43,8 +44,22 @@ class AnswerForm(GovukForm):
         return FamilyAnswers(
             answers={q.pk: data.get(f"question_{q.pk}") or "" for q in self.questions},
             anything_else=data.get("anything_else") or "",
-            contact_me=data.get("contact_me") == "yes",
+            contact_me={"yes": True, "no": False}.get(data.get("contact_me") or ""),
         )
+
+
+def draft_initial(draft: object) -> dict:
+    """The form's fields as the person saved them (services.draft_save). Anything else (no draft, or one wiped by
+    the retention run) fills nothing in."""
+    if not isinstance(draft, dict) or not draft:
+        return {}
+    answers = draft.get("answers")
+    initial = {f"question_{pk}": value for pk, value in answers.items()} if isinstance(answers, dict) else {}
+    initial["anything_else"] = draft.get("anything_else") or ""
+    contact_me = draft.get("contact_me")
+    if contact_me is not None:
+        initial["contact_me"] = "yes" if contact_me else "no"
+    return initial
 
 
 class InvitationForm(GovukForm):
@@ -128,3 +143,19 @@ class ContactRecordForm(GovukForm):
         )
         super().__init__(*args, **kwargs)
         self.apply_govuk_classes()
+
+
+class QuestionnaireForm(GovukForm):
+    """A questionnaire's questions as lines (family/questionnaires.py says how)."""
+
+    questions = forms.CharField(
+        label="Questions, one per line",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20_000,
+        help_text="After a question answered by choosing, list its answers, each after a | (Were you treated with "
+        "respect? | Yes | Sometimes | No). Start a line with [text] for an answer in their own words. Every "
+        "questionnaire also asks if there is anything else, and if they would like someone to contact them.",
+        error_messages={"required": "Write at least one question"},
+    )
+    # The version the page was built from: a save after someone else's is refused, what was typed kept.
+    based_on = forms.IntegerField(widget=forms.HiddenInput)

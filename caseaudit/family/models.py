@@ -122,6 +122,10 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # "Save and come back later": what the person has typed so far, cleaned like sent answers (services.draft_save),
+    # shown again only through a link that still works; emptied when they send or the link is cancelled, wiped with
+    # the child's record, and never in the change history (apps.py).
+    draft = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -163,7 +163,8 @@ def invitation_revoke(*, invitation: Invitation, by: Person) -> Invitation:
             raise FamilyRuleError("They have already answered, so the invitation cannot be cancelled")
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
-            locked.save(update_fields=["revoked_at"])
+            locked.draft = {}  # nobody can come back to it now
+            locked.save(update_fields=["revoked_at", "draft"])
     return locked
 
 
@@ -187,11 +188,12 @@ def _check_answerable(invitation: Invitation) -> None:
 
 @dataclass
 class FamilyAnswers:
-    """What the person sent: answers by question id, all optional."""
+    """What the person sent: answers by question id, all optional. `contact_me` None: not answered (a draft keeps
+    the difference between "no" and no answer yet; sent answers store it as no)."""
 
     answers: dict[int, str] = field(default_factory=dict)
     anything_else: str = ""
-    contact_me: bool = False
+    contact_me: bool | None = False
 
 
 def _clean_answers(questions: list[Question], sent: FamilyAnswers) -> dict[str, str]:
@@ -222,28 +224,58 @@ def _their_words(invitation: Invitation, questions: list[Question], response: Re
     return "\n\n".join(lines)
 
 
-def response_submit(*, raw_token: str, sent: FamilyAnswers) -> Response:
-    """Keep a family's answers, once, and put them in the audit in their own words; a "please contact me" opens the
-    child's team manager's action (contacts.py)."""
+def _clean_anything_else(sent: FamilyAnswers) -> str:
     anything_else = sent.anything_else.strip()
     if len(anything_else) > MAX_WORDS_CHARS:
         raise FamilyRuleError(f"Your answer must be {MAX_WORDS_CHARS} characters or fewer", field="anything_else")
+    return anything_else
+
+
+def _answerable_locked(raw_token: str) -> Invitation:
+    """The link's invitation under a row lock, or why it cannot be answered (checked after the lock is held)."""
+    invitation = _by_token(Invitation.objects.select_for_update(), raw_token).first()
+    if invitation is None:
+        raise LinkUnknown
+    _check_answerable(invitation)
+    return invitation
+
+
+def draft_save(*, raw_token: str, sent: FamilyAnswers) -> Invitation:
+    """ "Save and come back later": keep what the person has typed so far on the invitation, cleaned like sent
+    answers, to show again through the same link until it expires. Two tabs saving: the last save wins. Under the
+    row lock, so a save after the answers were sent waits for them and is refused (LinkSpent). Not in the change
+    history: the draft is the family's until they send it (apps.py)."""
+    anything_else = _clean_anything_else(sent)
+    with transaction.atomic():
+        invitation = _answerable_locked(raw_token)
+        questions = list(invitation.questionnaire_version.questions.all())
+        invitation.draft = {
+            "answers": _clean_answers(questions, sent),
+            "anything_else": anything_else,
+            "contact_me": sent.contact_me,
+        }
+        invitation.save(update_fields=["draft"])
+    return invitation
+
+
+def response_submit(*, raw_token: str, sent: FamilyAnswers) -> Response:
+    """Keep a family's answers, once, and put them in the audit in their own words; a "please contact me" opens the
+    child's team manager's action (contacts.py). The draft, if they saved one, goes."""
+    anything_else = _clean_anything_else(sent)
     with transaction.atomic():
         # Locked, so two submissions at once (a double tap, two phones) keep one: the second waits, then finds
         # the link spent.
-        invitation = _by_token(Invitation.objects.select_for_update(), raw_token).first()
-        if invitation is None:
-            raise LinkUnknown
-        _check_answerable(invitation)
+        invitation = _answerable_locked(raw_token)
         questions = list(invitation.questionnaire_version.questions.all())
         response = Response.objects.create(
             invitation=invitation,
             answers=_clean_answers(questions, sent),
             anything_else=anything_else,
-            contact_me=sent.contact_me,
+            contact_me=bool(sent.contact_me),
         )
         invitation.answered_at = response.submitted_at
-        invitation.save(update_fields=["answered_at"])
+        invitation.draft = {}
+        invitation.save(update_fields=["answered_at", "draft"])
         Activity.objects.create(
             audit_id=invitation.audit_id,
             kind=ActivityKind.FAMILY,

@@ -34,7 +34,7 @@ def _navigation(person) -> list[dict]:
             {
                 "href": reverse("audits:programme_index"),
                 "text": "Programmes",
-                "sections": ["/audits/programmes/", "/audits/tools/", "/audits/reassign"],
+                "sections": ["/audits/programmes/", "/audits/tools/", "/audits/reassign", "/family/questionnaires/"],
             }
         )
         items.append({"href": reverse("imports:index"), "text": "Imports", "sections": ["/imports/"]})

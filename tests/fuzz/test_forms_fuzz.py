@@ -68,6 +68,7 @@ FUZZED: dict[str, dict] = {
     "imports:profile_edit": {},
     "imports:deviation_show": {},
     "family:invitation_new": {},
+    "family:questionnaire_edit": {},
 }
 NOT_FUZZED = {
     "accounts:logout": "reads no input: signs the session out",

@@ -6,12 +6,17 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+
+from caseaudit.web.dates import long_date
 
 from .. import ratelimit
 from ..errors import FamilyRuleError, LinkError, LinkExpired, LinkRevoked, LinkSpent, LinkUnknown
-from ..forms import AnswerForm
-from ..services import invitation_for_token, response_submit
+from ..forms import AnswerForm, draft_initial
+from ..models import Invitation
+from ..services import draft_save, invitation_for_token, response_submit
 
 PROBLEMS: dict[type[LinkError], tuple[str, str, int]] = {
     LinkExpired: ("This link has expired", "The link only worked for a few weeks, and that time has passed.", 410),
@@ -31,32 +36,59 @@ def _problem(request: HttpRequest, problem: LinkError) -> HttpResponse:
     return _page(request, "family/link_problem.html", {"title": title, "reason": reason}, status)
 
 
-@login_not_required
-@never_cache
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+def _invitation(request: HttpRequest, token: str) -> Invitation | HttpResponse:
+    """The link's invitation, or the page that says why not (guessing is rate-limited)."""
     if ratelimit.is_blocked(request):
         return _page(request, "family/too_many.html", {}, status=429)
     try:
-        invitation = invitation_for_token(token)
+        return invitation_for_token(token)
     except LinkError as problem:
         if isinstance(problem, LinkUnknown):
             ratelimit.record_wrong_guess(request)
         return _problem(request, problem)
-    # Bound on every POST: every question is optional, so an empty form is an answer too.
+
+
+@login_not_required
+@never_cache
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _invitation(request, token)
+    if isinstance(invitation, HttpResponse):
+        return invitation
+    if request.method == "GET" and "saved" in request.GET:
+        return _saved(request, invitation, token)
+    # Bound on every POST: every question is optional, so an empty form is an answer too. A link that still works
+    # shows the answers saved for later, if any (an expired, cancelled or spent one never gets this far).
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         questions=list(invitation.questionnaire_version.questions.all()),
+        draft=invitation.draft,
     )
     if request.method == "POST" and form.is_valid():
+        saving = request.POST.get("action") == "save"
         try:
-            response_submit(raw_token=token, sent=form.answers())
+            if saving:
+                draft_save(raw_token=token, sent=form.answers())
+            else:
+                response_submit(raw_token=token, sent=form.answers())
         except LinkError as problem:
             return _problem(request, problem)
         except FamilyRuleError as refused:
             form.add_error(refused.field, refused.message)
         else:
+            if saving:
+                # The link's own address (no route of its own), so it shows only while the link still works.
+                return redirect(f"{reverse('family:answer', kwargs={'token': token})}?saved")
             return redirect("family:thanks")
-    return _page(request, "family/answer.html", {"form": form})
+    return _page(request, "family/answer.html", {"form": form, "has_draft": bool(draft_initial(invitation.draft))})
+
+
+def _saved(request: HttpRequest, invitation: Invitation, token: str) -> HttpResponse:
+    """After "Save and come back later": until when the same link works."""
+    expires = timezone.localtime(invitation.expires_at)
+    until = (
+        f"{expires.hour % 12 or 12}:{expires:%M}{'am' if expires.hour < 12 else 'pm'} on {long_date(expires.date())}"
+    )
+    return _page(request, "family/saved.html", {"token": token, "until": until})
 
 
 @login_not_required
