@@ -22,3 +22,9 @@ class FamilyConfig(AppConfig):
         # A link's hash is no one's business in the history (nor in the subject-access export, which reads it). The
         # draft is the family's, not yet sent: it stays out of the history too, so it goes when it is wiped.
         auditlog.register(models.Invitation, exclude_fields=["token_hash", "reminder_token_hash", "draft"])
+        # The contact requests on the monitoring dashboard, below the plans (improvement cannot import family).
+        from caseaudit.improvement.panels import panel_register
+
+        from .selectors import contact_requests_panel
+
+        panel_register("family-contact-requests", contact_requests_panel)

@@ -7,8 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from caseaudit.audits.access import audits_visible_to
+from caseaudit.improvement.models import stage_rag
+from caseaudit.improvement.panels import PANEL_ROWS, Panel, PanelRow
+from caseaudit.improvement.selectors import StageCell
+from caseaudit.organisation.access import children_visible_to
 from caseaudit.organisation.models import Child, Person
 
 from .models import ContactRequest, Invitation, InvitationMessage, Question, Response
@@ -73,3 +78,24 @@ def invitation_messages(invitations: list[Invitation], audit_id: int) -> None:
         by_invitation[message.invitation_id].append(message)
     for invitation in invitations:
         invitation.sent_messages = by_invitation[invitation.pk]  # type: ignore[attr-defined]
+
+
+def contact_requests_panel(person: Person, today: datetime.date) -> Panel | None:
+    """The monitoring dashboard's panel (improvement/panels.py): families waiting to be contacted, among the children
+    this person may see, soonest due first, red/amber/green like a plan's stages. Two queries. The child's team
+    manager goes straight to recording the contact; others to the child's record, which shows the request."""
+    waiting = ContactRequest.objects.filter(contacted_on__isnull=True, child__in=children_visible_to(person))
+    total = waiting.count()
+    if not total:
+        return None
+    rows = []
+    for contact in waiting.select_related("child__team").order_by("due_on", "pk")[:PANEL_ROWS]:
+        mine = contact.child.team.manager_id == person.pk
+        href = (
+            reverse("family:contact_record", args=[contact.pk])
+            if mine
+            else reverse("organisation:child_show", args=[contact.child_id])
+        )
+        cell = StageCell(contact.due_on, None, stage_rag(contact.due_on, None, today))
+        rows.append(PanelRow(f"Case {contact.child.case_id}: the family asked to be contacted", href, cell))
+    return Panel("Families who asked to be contacted", rows, total)

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -319,3 +320,23 @@ def test_hostile_input_never_breaks_the_contact_form(client, audit, council, dat
         for marker in RAW_MARKERS:
             assert marker.lower() not in shown.content.lower()
         transaction.set_rollback(True)
+
+
+def test_the_request_is_on_the_monitoring_dashboard_red_once_overdue_for_those_who_see_the_child(
+    client, audit, council, time_machine
+):
+    response, _ = answer(audit, council)
+    contact = response.contact_request
+    dashboard = reverse("improvement:dashboard")
+    client.force_login(council["team_manager"])
+    body = client.get(dashboard).content.decode()
+    assert "Families who asked to be contacted" in body and "On track" in body
+    assert reverse("family:contact_record", args=[contact.pk]) in body  # theirs to record: straight to the form
+    client.force_login(council["service_manager"])
+    body = client.get(dashboard).content.decode()
+    assert reverse("organisation:child_show", args=[contact.child_id]) in body  # the child's record, which shows it
+    time_machine.move_to(datetime.datetime.combine(contact.due_on + datetime.timedelta(days=3), datetime.time(12)))
+    client.force_login(council["service_manager"])  # days later: a new session
+    assert "Overdue" in client.get(dashboard).content.decode()
+    client.force_login(council["other_team_manager"])  # another area's children: not theirs to see
+    assert "Families who asked to be contacted" not in client.get(dashboard).content.decode()

@@ -7,6 +7,7 @@ from caseaudit.web.replica import reads_from_replica
 
 from ..access import plans_visible_to
 from ..forms import DashboardFilterForm
+from ..panels import panels_for
 from ..selectors import DASHBOARD_STAGES, StageKind, dashboard_plans, dashboard_rows, dashboard_rows_of, export_table
 
 PAGE_SIZE = 50
@@ -51,5 +52,6 @@ def index(request):
             "stages": [StageKind(k) for k in DASHBOARD_STAGES],
             "today": today,
             "query": query.urlencode(),
+            "panels": panels_for(request.user, today),
         },
     )
