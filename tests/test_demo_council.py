@@ -260,3 +260,14 @@ def test_the_demo_has_blind_double_audits_reconciled_and_counted_once(seeded):
     assert 0 < both["exact_agreement_percent"] < 100 and both["weighted_kappa"] is not None
     # Counted once: the seconds are in no audit figure.
     assert not Audit.objects.filter(pk__in=seconds, final_grade__gt="").exists()
+
+
+def test_the_demo_has_a_finished_calibration_session_in_the_learning_log(seeded):
+    from caseaudit.learning.calibration import calibration_spread
+    from caseaudit.learning.models import CalibrationSession
+
+    session = CalibrationSession.objects.get()
+    assert not session.is_open and session.grades.count() == 4
+    assert session.learning_entry.kind == "calibration"
+    *areas, overall = calibration_spread(session)
+    assert sum(overall.counts.values()) == 4 and any(sum(1 for n in a.counts.values() if n) > 1 for a in areas)

@@ -35,6 +35,7 @@ from caseaudit.imports.services import profiles, runs
 from caseaudit.imports.services import reconcile as reconciliation
 from caseaudit.improvement.models import ImprovementPlan, RemedialAction, Stage, StageKind, Timescales
 from caseaudit.improvement.services import deadlines, plans
+from caseaudit.learning import calibration as learning_calibration
 from caseaudit.learning import services as learning
 from caseaudit.learning.models import RecommendationSource
 from caseaudit.organisation.models import Person, PersonRole
@@ -694,6 +695,55 @@ def questionnaire_publish(council, client):
     )
 
 
+def _calibration(council):
+    from caseaudit.learning.calibration import calibration_session_create
+
+    return calibration_session_create(
+        by=council["qa_admin"], title="Calibration", held_on=TODAY(), vignette="A family of four."
+    )
+
+
+def calibration_session_create(council, client):
+    from caseaudit.learning import calibration
+
+    return Change(
+        lambda: calibration.calibration_session_create(
+            by=council["qa_admin"], title="Calibration", held_on=TODAY(), vignette="A family of four."
+        )
+    )
+
+
+def calibration_grade_submit(council, client):
+    from caseaudit.learning import calibration
+
+    session = _calibration(council)
+    grades = {s.pk: "good" for s in session.tool_version.sections.all()}
+    return Change(
+        lambda: calibration.calibration_grade_submit(
+            session_id=session.pk, by=council["auditor"], overall="good", sections=grades
+        )
+    )
+
+
+def calibration_close(council, client):
+    from caseaudit.learning import calibration
+
+    session = _calibration(council)
+    grades = {s.pk: "good" for s in session.tool_version.sections.all()}
+    PersonRole.objects.create(person=council["moderator"], role="auditor")
+    for person in ("auditor", "moderator"):
+        calibration.calibration_grade_submit(session_id=session.pk, by=council[person], overall="good", sections=grades)
+    return Change(
+        lambda: calibration.calibration_close(
+            session_id=session.pk,
+            by=council["qa_admin"],
+            agreed_overall="good",
+            agreed_sections=grades,
+            learning_points="Agreed.",
+        )
+    )
+
+
 def family_reminders_send(council, client):
     invitation, _ = family.invitation_create(
         audit=_draft(council), by=council["auditor"], recipient_name="Jo", relationship="Mother", channel="email",
@@ -762,7 +812,8 @@ CASES = [
     retention_run, create_superuser, timescales_defaults,
     person_for_provider_account, person_groups_apply, staff_sync_file,
     family_invitation_create, family_invitation_revoke, family_response_submit, family_questionnaires_ensure,
-    family_reminders_send, questionnaire_publish, family_contact_request_open, family_contact_record, quote_pick, quote_remove,
+    family_reminders_send, questionnaire_publish, calibration_session_create, calibration_grade_submit,
+    calibration_close, family_contact_request_open, family_contact_record, quote_pick, quote_remove,
 ]  # fmt: skip
 
 
@@ -806,6 +857,7 @@ NO_HISTORY = {
     "answer_link", "invitation_for_token",  # family feedback: words for a message, and a read
     "uk_mobile", "personalisation",  # family feedback: a check, and words for a message
     "questions_as_lines", "questions_from_lines",  # questionnaires: words for the page, and a check
+    "may_take_part", "may_run", "calibration_spread",  # calibration sessions: who may, and a read
     "message_claim",  # called only inside invitation_create's and reminders_send's transactions
     "message_deliver", "messages_deliver_due",  # the family's message ledger, which is not an audited record
     "contact_requests_due",  # a family's contact request: reminders and escalations, in the message ledger
@@ -840,6 +892,7 @@ def test_every_writing_service_has_a_case():
         family_questionnaires,
         family_contacts,
         report_quotes,
+        learning_calibration,
     ]
     services = {
         name

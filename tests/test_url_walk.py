@@ -117,6 +117,14 @@ PAGES = {
     "reporting:grading": {"public": False, "roles": {"qa_admin", "practice_lead"}},
     "learning:index": {"public": False},
     "learning:new": {"public": False, "roles": QA_ONLY},
+    "learning:calibration_index": {"public": False, "roles": {"qa_admin", "auditor", "moderator"}},
+    "learning:calibration_new": {"public": False, "roles": QA_ONLY},
+    "learning:calibration_show": {
+        "public": False,
+        "objects": "calibration_sessions",
+        "roles": {"qa_admin", "auditor", "moderator"},
+    },
+    "learning:calibration_close": {"public": False, "objects": "calibration_sessions", "post_only": True},
     "learning:show": {"public": False, "objects": "entries_learning", "allowed": "everyone"},
     "learning:attachment": {"public": False, "objects": "entries_learning", "allowed": "everyone"},
     "learning:recommendations": {"public": False, "roles": READERS | {"recommendation_owner"}},
@@ -328,7 +336,13 @@ def world(council):
     from caseaudit.family.services import questionnaires_ensure
 
     questionnaires_ensure()
+    from caseaudit.learning.calibration import calibration_session_create
+
+    calibration = calibration_session_create(
+        by=council["qa_admin"], title="Calibration", held_on=datetime.date(2026, 1, 5), vignette="A family of four."
+    )
     return {
+        "calibration_sessions": [calibration],
         "questionnaires": list(Questionnaire.objects.filter(builtin=True).order_by("pk")[:1]),
         "tokens": [personal_token],
         "service_tokens": [service_token],

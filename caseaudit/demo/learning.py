@@ -92,3 +92,36 @@ def build_demo_learning(today: datetime.date) -> None:
                 evidence="Seen at the follow-up review with the service.",
                 reviewed_on=today - relativedelta(months=1),
             )
+        _calibration_session(today, qa_admin)
+
+
+def _calibration_session(today: datetime.date, qa_admin: Person) -> None:
+    """A finished calibration session (issue 32): four auditors graded one vignette; their grades spread most on
+    the plan, which the learning points take up."""
+    from caseaudit.learning import calibration
+
+    session = calibration.calibration_session_create(
+        by=qa_admin,
+        title="A child in need plan without dates",
+        held_on=today - relativedelta(weeks=3),
+        vignette="Sam is 9 and lives with his mother and sister. The child in need plan lists six actions; none "
+        "has a date or a named person. Sam was seen alone twice in four months and said he is worried about "
+        "his mother. The school's concerns are recorded but not answered in the plan.",
+    )
+    sections = list(session.tool_version.sections.order_by("position"))
+    auditors = list(Person.objects.filter(role_assignments__role=Role.AUDITOR, is_active=True).order_by("pk")[:4])
+    for n, auditor in enumerate(auditors):
+        # Most agree the child's voice is heard; the plan splits them between Good and Inadequate.
+        grades = {s.pk: ("requires_improvement" if i % 2 else "good") for i, s in enumerate(sections)}
+        grades[sections[-1].pk] = ["good", "requires_improvement", "inadequate", "requires_improvement"][n % 4]
+        calibration.calibration_grade_submit(
+            session_id=session.pk, by=auditor, overall=["good", "requires_improvement"][n % 2], sections=grades
+        )
+    calibration.calibration_close(
+        session_id=session.pk,
+        by=qa_admin,
+        agreed_overall="requires_improvement",
+        agreed_sections={s.pk: ("requires_improvement" if i % 2 else "good") for i, s in enumerate(sections)},
+        learning_points="A plan without dates or named people cannot be Good, however warm the work. Auditors "
+        "agreed to grade the plan on whether a parent could tell who does what by when.",
+    )

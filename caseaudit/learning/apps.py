@@ -10,5 +10,12 @@ class LearningConfig(AppConfig):
 
         from . import models
 
-        for model in (models.LearningEntry, models.RecommendationSource, models.Recommendation, models.FollowUp):
+        for model in (
+            models.LearningEntry,
+            models.RecommendationSource,
+            models.Recommendation,
+            models.FollowUp,
+            models.CalibrationSession,
+            models.CalibrationGrade,
+        ):
             auditlog.register(model)

@@ -124,3 +124,65 @@ class FollowUpForm(GovukForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"reviewed_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+class CalibrationSessionForm(GovukForm):
+    title = forms.CharField(
+        max_length=200,
+        help_text="For example, Calibration: a child in need plan",
+        error_messages={"required": "Enter a title"},
+    )
+    held_on = date_field("Date of the session", required_message="Enter the date", invalid_message="Enter a real date")
+    case_id = forms.CharField(
+        label="Case system ID of the file to grade",
+        max_length=40,
+        required=False,
+        help_text="Auditors read the file in the case system. Leave empty to write a vignette instead.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    vignette = forms.CharField(
+        label="Or a vignette, written without names",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool((data.get("case_id") or "").strip()) == bool((data.get("vignette") or "").strip()):
+            self.add_error("case_id", "Give a case system ID or write a vignette, not both")
+        return data
+
+
+class CalibrationGradesForm(GovukForm):
+    """A grade for each practice area of the session's tool, and overall: a participant's, or the ones agreed."""
+
+    def __init__(self, *args, sections, learning_points: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from caseaudit.audits.grades import Grade
+
+        self.sections = list(sections)
+        for section in self.sections:
+            self.fields[f"section_{section.pk}"] = forms.ChoiceField(
+                label=section.title,
+                choices=Grade.choices,
+                widget=GovukRadios(attrs={"small": True}),
+                error_messages={"required": f"Choose a grade for {section.title}"},
+            )
+        self.fields["overall"] = forms.ChoiceField(
+            label="Overall grade",
+            choices=Grade.choices,
+            widget=GovukRadios(attrs={"small": True}),
+            error_messages={"required": "Choose an overall grade"},
+        )
+        if learning_points:
+            self.fields["learning_points"] = forms.CharField(
+                label="Learning points",
+                max_length=20_000,
+                widget=forms.Textarea(attrs={"rows": 6}),
+                help_text="What the session showed about how the practice areas are graded. It goes into the learning log.",
+                error_messages={"required": "Write the learning points from the session"},
+            )
+
+    def section_grades(self) -> dict[int, str]:
+        return {section.pk: self.cleaned_data[f"section_{section.pk}"] for section in self.sections}

@@ -18,6 +18,7 @@ class LearningKind(models.TextChoices):
     GUIDANCE = "guidance", "Practice standard or guidance"
     FORM_CHANGE = "form_change", "Case-system form change"
     TRAINING = "training", "Training"
+    CALIBRATION = "calibration", "Calibration session"
     OTHER = "other", "Other"
 
 
@@ -121,3 +122,70 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} on {self.reviewed_on:%d %b %Y}"
+
+
+class CalibrationSession(models.Model):
+    """Several auditors grade one case file, or an anonymised vignette, independently against the current tool;
+    then the spread of their grades is shown, and the grades agreed and the learning points are recorded (issue 32,
+    point 3). Closing it writes the learning points into the learning log."""
+
+    title = models.CharField(max_length=200)
+    held_on = models.DateField("Date of the session")
+    tool_version = models.ForeignKey("audits.ToolVersion", on_delete=models.PROTECT, related_name="+")
+    # A case file the auditors read in the case system (its ID only), or a vignette written without names.
+    case_id = models.CharField("Case system ID", max_length=40, blank=True)
+    vignette = models.TextField(blank=True)
+    created_by = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    agreed_overall = models.CharField(max_length=24, blank=True)
+    agreed_sections = models.JSONField(default=dict, blank=True)  # section id (as text) -> agreed grade
+    learning_points = models.TextField(blank=True)
+    learning_entry = models.OneToOneField(
+        LearningEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="calibration_session"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(~Q(case_id="") & Q(vignette="")) | (Q(case_id="") & ~Q(vignette="")),
+                name="calibration_case_or_vignette",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | (~Q(agreed_overall="") & Q(learning_entry__isnull=False)),
+                name="calibration_closed_with_agreement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CalibrationGrade(models.Model):
+    """One auditor's grades in a session, given without seeing anyone else's."""
+
+    session = models.ForeignKey(CalibrationSession, on_delete=models.CASCADE, related_name="grades")
+    auditor = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="+")
+    overall_grade = models.CharField(max_length=24)
+    section_grades = models.JSONField(default=dict)  # section id (as text) -> grade
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "auditor"], name="calibration_one_grading_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.auditor} in {self.session}"
+
+    @property
+    def overall_label(self) -> str:
+        from caseaudit.audits.grades import Grade
+
+        return Grade(self.overall_grade).label if self.overall_grade in Grade.values else self.overall_grade

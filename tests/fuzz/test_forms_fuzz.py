@@ -54,6 +54,7 @@ FUZZED: dict[str, dict] = {
     "improvement:responsible": {},
     "improvement:action_complete": {},
     "learning:new": {},
+    "learning:calibration_new": {},
     "learning:source_new": {},
     "learning:recommendation_new": {},
     "learning:follow_up_new": {},
@@ -71,6 +72,8 @@ FUZZED: dict[str, dict] = {
     "family:questionnaire_edit": {},
 }
 NOT_FUZZED = {
+    "learning:calibration_show": "choices only (grade radios): tests/learning/test_calibration_sessions.py posts them",
+    "learning:calibration_close": "choices and one text: tests/learning/test_calibration_sessions.py posts them",
     "accounts:logout": "reads no input: signs the session out",
     "accounts:keep_alive": "reads no input: extends the session",
     "audits:audit_share": "reads no input: shares the audit",

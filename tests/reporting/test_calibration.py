@@ -105,6 +105,9 @@ def test_the_page_names_auditors_to_qa_and_practice_leads_only(client, council, 
     client.force_login(council["practice_lead"])
     body = client.get(url + f"&service_area={council.team_c.service_area_id}").content.decode()
     assert named in body and "2 (66.7%)" in body and ">5</dd>" in body
+    assert reverse("reporting:grading") in client.get(reverse("reporting:index")).content.decode()  # linked
+    client.force_login(council["director"])
+    assert reverse("reporting:grading") not in client.get(reverse("reporting:index")).content.decode()
     for role in ("director", "team_manager", "auditor", "social_worker"):
         client.force_login(council[role])
         assert client.get(url).status_code == 404

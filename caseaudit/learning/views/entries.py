@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from ..access import require_learning_editor
+from ..calibration import may_run, may_take_part
 from ..forms import LearningEntryForm
 from ..models import LearningEntry, LearningKind
 from ..services import learning_entry_record
@@ -28,6 +29,7 @@ def index(request):
             "kind": kind,
             "theme": theme,
             "can_edit": request.user.has_role("qa_admin"),
+            "can_calibrate": may_run(request.user) or may_take_part(request.user),
         },
     )
 

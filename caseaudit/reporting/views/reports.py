@@ -20,6 +20,7 @@ from ..models import Report
 from ..report import build_report, in_report_order
 from ..services import ReportChanged, report_draft, report_figures, report_summary_save
 from ..summary import draft_summary
+from .grading import GRADING_ROLES
 
 
 def _export(request, report: dict, summary: str):
@@ -97,6 +98,7 @@ def index(request):
             "charts": report_charts(report),
             "tables": exports.report_tables(report),
             "can_publish": can_publish(request.user),
+            "can_see_grading": request.user.has_role(*GRADING_ROLES),
             "learning_links": learning_links(report) if can_publish(request.user) else [],
             "query": download_query(form.cleaned_data.get("kind") or "quarter", period, area, team),
         },
