@@ -191,6 +191,9 @@ DATE_PAGES = {
     "learning:recommendation_new": "qa_admin",
     "learning:follow_up_new": "qa_admin",
     "reporting:index": "qa_admin",
+    "reporting:grading": "qa_admin",
+    "reporting:feedback_answers": "qa_admin",
+    "learning:calibration_new": "qa_admin",
     "dataprotection:child_history": "qa_admin",
 }
 
