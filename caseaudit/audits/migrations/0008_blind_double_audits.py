@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from caseaudit.web.sqlite_triggers import keeping_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -13,7 +15,8 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = [
+    # On SQLite these rebuild the audit tables, which carry the report's triggers (web/sqlite_triggers.py).
+    operations = keeping_triggers([
         migrations.RemoveConstraint(
             model_name='audit',
             name='audit_status_known',
@@ -50,4 +53,4 @@ class Migration(migrations.Migration):
             model_name='audit',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'reconciled'), _negated=True), ('second_of__isnull', False), _connector='OR'), name='audit_reconciled_only_if_second'),
         ),
-    ]
+    ])
