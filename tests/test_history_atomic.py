@@ -852,7 +852,7 @@ NO_HISTORY = {
     "beat",  # an import's heartbeat: update() of a column the history does not record
     "run_task",  # an import's task: the check or commit, each writing the run and its history in one transaction
     "audit_label",  # words for a message
-    "draft_from_audit", "grade_rank", "overall_outside_areas", "contradiction_message",  # reads
+    "draft_from_audit", "grade_rank", "overall_outside_areas", "contradiction_message", "off_scale_fields",  # reads
     "lock_audit",  # called only inside the services' own transactions
     "answer_link", "invitation_for_token",  # family feedback: words for a message, and a read
     "uk_mobile", "personalisation",  # family feedback: a check, and words for a message

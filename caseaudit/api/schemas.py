@@ -95,6 +95,8 @@ class AuditOut(Schema):
     programme_id: int | None
     follows_id: int | None
     audit_date: datetime.date | None
+    # The tool version's grading scale (ofsted, scaling_0_10, three_point): each grade value belongs to one.
+    scale: str
     overall_grade: str
     moderated_overall_grade: str
     final_grade: str

@@ -6,7 +6,7 @@ from .models import Activity, Audit, AuditTool, Programme, SectionJudgement, Too
 class ToolVersionInline(admin.TabularInline):
     model = ToolVersion
     extra = 0
-    fields = ["number", "created_at", "created_by", "note"]
+    fields = ["number", "scale", "created_at", "created_by", "note"]
     readonly_fields = fields
 
 

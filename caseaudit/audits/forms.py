@@ -9,14 +9,13 @@ from caseaudit.organisation.models import Person
 from caseaudit.web.forms import GovukForm, GovukRadios, date_field
 from caseaudit.web.longtext import LongTextField
 
-from .grades import GRADE_DESCRIPTORS, Grade
+from . import scales
 from .grades import Answer as AnswerChoice
 from .models import ActivityKind, Audit, QuestionKind, SampleEntry
 from .selectors import auditor_label, auditors_with_load
 from .services.lifecycle import AuditDraft, ModerationDecision
 from .services.sampling import quotas_fingerprint
 
-GRADE_CHOICES = Grade.choices
 # Stated limits for free text (issue 37: 20,000 characters were accepted silently). Evidence and answers are
 # a few paragraphs; the overall summaries can run longer. The model columns are unbounded: old and imported
 # text is never cut, only new typing is held to these.
@@ -24,10 +23,13 @@ EVIDENCE_LIMIT = 5_000
 SUMMARY_LIMIT = 10_000
 
 
-def grade_field(label: str, required: bool = False, **kwargs) -> forms.ChoiceField:
-    # Each grade's descriptor sits under its radio, so the auditor reads what it means as they choose.
-    widget = GovukRadios(option_hints={str(grade): text for grade, text in GRADE_DESCRIPTORS.items()})
-    field = forms.ChoiceField(label=label, choices=GRADE_CHOICES, required=required, widget=widget, **kwargs)
+def grade_field(label: str, scale: scales.Scale, required: bool = False, **kwargs) -> forms.ChoiceField:
+    """The grades of the tool's scale (audits/scales.py), best first."""
+    # Each grade's descriptor sits under its radio, so the auditor reads what it means as they choose. A scaling
+    # question's eleven points sit in a row, like the scale they are on.
+    attrs = {"inline": True, "small": True} if len(scale.grades) > 4 else None
+    widget = GovukRadios(attrs=attrs, option_hints=scale.hints)
+    field = forms.ChoiceField(label=label, choices=scale.grades, required=required, widget=widget, **kwargs)
     field.legend_class = "govuk-fieldset__legend--s"
     return field
 
@@ -49,7 +51,7 @@ class ServiceRefusalForm(GovukForm):
         return data
 
 
-def _section_fields(section, judgement, answers) -> tuple[dict[str, forms.Field], dict, dict]:
+def _section_fields(section, judgement, answers, scale: scales.Scale) -> tuple[dict[str, forms.Field], dict, dict]:
     """One practice area's questions, grade and evidence: (fields, their initial values, the entry the
     template walks)."""
     fields: dict[str, forms.Field] = {}
@@ -73,7 +75,7 @@ def _section_fields(section, judgement, answers) -> tuple[dict[str, forms.Field]
             )
             initial[name] = answer.choice if answer else ""
     grade_name, evidence_name = f"section_{section.pk}_grade", f"section_{section.pk}_evidence"
-    fields[grade_name] = grade_field(f"Grade for {section.title}")
+    fields[grade_name] = grade_field(f"Grade for {section.title}", scale)
     # Required only on submission (the submit service says so): a draft saves whatever is typed.
     evidence_label = f"Evidence for {section.title}"
     fields[evidence_name] = LongTextField(
@@ -96,7 +98,7 @@ OVERALL_TEXTS = (
 
 
 def _overall_fields(audit: Audit) -> tuple[dict[str, forms.Field], dict]:
-    fields: dict[str, forms.Field] = {"overall_grade": grade_field("Overall grade")}
+    fields: dict[str, forms.Field] = {"overall_grade": grade_field("Overall grade", audit.tool_version.grading_scale)}
     fields["is_critical"] = forms.BooleanField(
         label="Inadequate – critical: there is an immediate safeguarding concern",
         required=False,
@@ -137,7 +139,9 @@ class AuditForm(ServiceRefusalForm):
         answers = {a.question_id: a for a in audit.answers.all()}
         fields: dict[str, forms.Field] = {}
         for section in audit.tool_version.sections.prefetch_related("questions"):
-            section_fields, section_initial, entry = _section_fields(section, judgements.get(section.pk), answers)
+            section_fields, section_initial, entry = _section_fields(
+                section, judgements.get(section.pk), answers, audit.tool_version.grading_scale
+            )
             fields.update(section_fields)
             initial.update(section_initial)
             self.sections.append(entry)
@@ -183,7 +187,7 @@ class AreaForm(ServiceRefusalForm):
         self.audit = audit
         judgement = audit.judgements.filter(section=section).first()
         answers = {a.question_id: a for a in audit.answers.filter(question__section=section)}
-        fields, initial, self.entry = _section_fields(section, judgement, answers)
+        fields, initial, self.entry = _section_fields(section, judgement, answers, audit.tool_version.grading_scale)
         initial["version"] = audit.version
         super().__init__(*args, initial=initial, **kwargs)
         self.fields.update(fields)
@@ -255,10 +259,11 @@ class ModerationForm(ServiceRefusalForm):
         self.audit = audit
         self.rows = []
         fields: dict[str, forms.Field] = {}
+        scale = audit.tool_version.grading_scale
         initial = {"version": audit.version, "overall_grade": audit.moderated_overall_grade or audit.overall_grade}
         for judgement in audit.judgements.select_related("section"):
             grade_name, reason_name = f"section_{judgement.section_id}_grade", f"section_{judgement.section_id}_reason"
-            fields[grade_name] = grade_field(f"Moderated grade for {judgement.section.title}")
+            fields[grade_name] = grade_field(f"Moderated grade for {judgement.section.title}", scale)
             fields[reason_name] = LongTextField(
                 label=f"Reason for changing the grade for {judgement.section.title}",
                 max_length=EVIDENCE_LIMIT,
@@ -268,7 +273,7 @@ class ModerationForm(ServiceRefusalForm):
             initial[grade_name] = judgement.moderated_grade or judgement.grade
             initial[reason_name] = judgement.moderation_reason
             self.rows.append({"judgement": judgement, "grade": grade_name, "reason": reason_name})
-        fields["overall_grade"] = grade_field("Moderated overall grade")
+        fields["overall_grade"] = grade_field("Moderated overall grade", scale)
         fields["overall_reason"] = LongTextField(
             label="Reason for changing the overall grade",
             max_length=EVIDENCE_LIMIT,
@@ -534,6 +539,13 @@ ToolSectionFormSet = forms.formset_factory(ToolSectionForm, extra=1)
 
 
 class ToolNoteForm(GovukForm):
+    scale = forms.ChoiceField(
+        label="Grading scale",
+        choices=scales.ScaleKey.choices,
+        widget=GovukRadios,
+        help_text="The grades auditors give on this tool. Reports count each scale's grades apart, never together.",
+        required=False,  # none chosen keeps the current version's scale
+    )
     note = forms.CharField(label="What changed (kept with the version)", max_length=300, required=False)
     # services.tools.tool_fingerprint of the version the page was built from (two editors at once).
     based_on = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from . import scales
 from .grades import Answer as AnswerChoice
-from .grades import Grade
 
 PERSON = settings.AUTH_USER_MODEL
 
@@ -43,10 +43,16 @@ class ToolVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(PERSON, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=300, blank=True)
+    # The scale its grades are given on (issue 32, point 4; audits/scales.py). A used version keeps its scale:
+    # changing the scale makes a new version, as changing the questions does.
+    scale = models.CharField(max_length=20, choices=scales.ScaleKey.choices, default=scales.ScaleKey.OFSTED)
 
     class Meta:
         ordering = ["tool", "-number"]
-        constraints = [models.UniqueConstraint(fields=["tool", "number"], name="tool_version_number_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "number"], name="tool_version_number_once"),
+            models.CheckConstraint(condition=Q(scale__in=scales.ScaleKey.values), name="tool_version_scale_known"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tool}, version {self.number}"
@@ -54,6 +60,10 @@ class ToolVersion(models.Model):
     @property
     def in_use(self) -> bool:
         return self.audits.exists() or self.programmes.exists()
+
+    @property
+    def grading_scale(self) -> scales.Scale:
+        return scales.scale_for(self.scale)
 
 
 class ToolSection(models.Model):
@@ -199,7 +209,9 @@ class AuditStatus(models.TextChoices):
 
 OPEN_STATUSES = (AuditStatus.DRAFT, AuditStatus.SUBMITTED, AuditStatus.IN_MODERATION)
 DONE_STATUSES = (AuditStatus.FINALISED, AuditStatus.SHARED)
-_GRADES = Grade.values
+# Every grade of every scale: which scale a grade must be on is the tool version's, checked by the services
+# (a constraint cannot look across to the version).
+_GRADES = scales.ALL_VALUES
 
 
 class Audit(models.Model):
@@ -228,7 +240,7 @@ class Audit(models.Model):
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=AuditStatus.choices, default=AuditStatus.DRAFT)
 
-    overall_grade = models.CharField(max_length=24, choices=Grade.choices, blank=True)
+    overall_grade = models.CharField(max_length=24, choices=scales.ALL_CHOICES, blank=True)
     is_critical = models.BooleanField(
         "Inadequate – critical", default=False, help_text="An immediate safeguarding concern"
     )
@@ -242,9 +254,9 @@ class Audit(models.Model):
     # "Outstanding" overall with an area "Inadequate" may be right, but never without a word.
     overall_grade_reason = models.TextField(blank=True)
 
-    moderated_overall_grade = models.CharField(max_length=24, choices=Grade.choices, blank=True)
+    moderated_overall_grade = models.CharField(max_length=24, choices=scales.ALL_CHOICES, blank=True)
     moderation_reason = models.TextField(blank=True)
-    final_grade = models.CharField(max_length=24, choices=Grade.choices, blank=True, db_index=True)
+    final_grade = models.CharField(max_length=24, choices=scales.ALL_CHOICES, blank=True, db_index=True)
 
     audit_date = models.DateField(null=True, blank=True, help_text="When the audit was completed")
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -285,8 +297,8 @@ class Audit(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(is_critical=False)
-                | Q(overall_grade=Grade.INADEQUATE)
-                | Q(moderated_overall_grade=Grade.INADEQUATE),
+                | Q(overall_grade__in=scales.NEEDS_RESPONSE)
+                | Q(moderated_overall_grade__in=scales.NEEDS_RESPONSE),
                 name="audit_critical_only_if_inadequate",
             ),
             models.CheckConstraint(
@@ -343,9 +355,9 @@ class Audit(models.Model):
 class SectionJudgement(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="judgements")
     section = models.ForeignKey(ToolSection, on_delete=models.PROTECT, related_name="+")
-    grade = models.CharField(max_length=24, choices=Grade.choices, blank=True)
+    grade = models.CharField(max_length=24, choices=scales.ALL_CHOICES, blank=True)
     evidence = models.TextField(blank=True)
-    moderated_grade = models.CharField(max_length=24, choices=Grade.choices, blank=True)
+    moderated_grade = models.CharField(max_length=24, choices=scales.ALL_CHOICES, blank=True)
     moderation_reason = models.TextField(blank=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+from caseaudit.audits import scales
 from caseaudit.audits.grades import Grade
 from caseaudit.audits.models import (
     Acknowledgement,
@@ -28,7 +29,7 @@ from caseaudit.audits.models import (
     SectionJudgement,
 )
 from caseaudit.audits.services import lifecycle, sampling
-from caseaudit.audits.services.tools import standard_tools_ensure
+from caseaudit.audits.services.tools import SectionSpec, standard_tools_ensure, tool_create
 from caseaudit.organisation.models import Child, Person, ServiceArea
 from caseaudit.organisation.roles import Role
 
@@ -197,6 +198,7 @@ def build_demo_audits(today: datetime.date) -> int:
         history.save()
         _blind_pairs(history)
         _in_flight(history, today)
+        _scaling_audits(history)
     return Audit.objects.count()
 
 
@@ -288,6 +290,48 @@ def _blind_pairs(h: _History) -> None:
         ],
         batch_size=1000,
     )
+
+
+SCALING_TOOL = "Signs of Safety case file audit"
+SCALING_SECTIONS = [
+    SectionSpec("What are we worried about?", ["Is the harm that has happened clear?", "Are the dangers clear?"]),
+    SectionSpec("What's working well?", ["Are the family's strengths and existing safety recorded?"]),
+    SectionSpec("What needs to happen?", ["[text] What are the next steps in the safety plan?"]),
+]
+
+
+def _scaling_audits(h: _History) -> None:
+    """One service area has audited with a Signs of Safety tool on the 0 to 10 scaling question for the last six
+    months (issue 32, point 4): the report counts it apart from Ofsted's grades. Its own random generator, so the
+    rest of the demo is as it was."""
+    rng = random.Random(SEED + 324)  # noqa: S311 - demo data
+    tool = tool_create(name=SCALING_TOOL, kind="case_file", sections=SCALING_SECTIONS, scale=scales.ScaleKey.SCALING)
+    area = ServiceArea.objects.order_by("pk").last()
+    children = [
+        c
+        for c in Child.objects.filter(team__service_area=area, closed_on__isnull=True, allocated_worker__isnull=False)
+        .select_related("team__manager", "allocated_worker")
+        .order_by("pk")
+        if c.pk not in h.used
+    ]
+    start = h.today.replace(day=1) - relativedelta(months=6)
+    points = [f"scale_{n}" for n in range(11)]
+    weights = [1, 1, 2, 4, 7, 10, 12, 11, 7, 3, 1]  # mostly 5 to 7: safe enough, with work to do
+    for m in range(6):
+        month = start + relativedelta(months=m)
+        for child in rng.sample(children, 4):
+            children.remove(child)
+            audit = h.add(child, month + datetime.timedelta(days=rng.randint(0, 26)), AuditKind.CASE_FILE, tool)
+            final = rng.choices(points, weights=weights)[0]
+            first = points[max(0, min(10, points.index(final) + rng.choice([-1, 1])))] if rng.random() < 0.2 else final
+            audit.overall_grade, audit.moderated_overall_grade, audit.final_grade = first, final, final
+            audit.is_critical, audit.critical_action, audit.critical_action_by_id, audit.critical_action_at = (
+                False, "", None, None,
+            )  # fmt: skip
+            audit.moderation_reason = "" if first == final else "The evidence on file supports a different point."
+            place = points.index(final)
+            h.grades[id(audit)] = [points[max(0, min(10, place + rng.choice([-1, 0, 0, 1])))] for _ in SCALING_SECTIONS]
+    h.save()
 
 
 def _in_flight(h: _History, today: datetime.date) -> None:

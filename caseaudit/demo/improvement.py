@@ -6,7 +6,7 @@ import datetime
 
 from django.db import transaction
 
-from caseaudit.audits.grades import Grade
+from caseaudit.audits import scales
 from caseaudit.audits.models import Audit
 from caseaudit.improvement.models import ImprovementPlan, StageKind
 from caseaudit.improvement.services import plans
@@ -21,7 +21,7 @@ def build_demo_plans(today: datetime.date) -> int:
         return 0
     since = today - datetime.timedelta(days=80)
     recent = (
-        Audit.objects.filter(final_grade=Grade.INADEQUATE, audit_date__gte=since, follows__isnull=True)
+        Audit.objects.filter(final_grade__in=scales.NEEDS_RESPONSE, audit_date__gte=since, follows__isnull=True)
         .select_related("child", "team", "worker", "auditor")
         .order_by("audit_date")
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from caseaudit.audits.grades import Grade
+from caseaudit.audits import scales
 from caseaudit.audits.models import ToolSection
 from caseaudit.audits.services.tools import standard_tools_ensure
 from caseaudit.organisation.models import Person
@@ -24,7 +24,6 @@ from .models import CalibrationGrade, CalibrationSession, LearningEntry, Learnin
 from .services import LearningRuleError
 
 PARTICIPANT_ROLES = (Role.AUDITOR, Role.MODERATOR)
-GRADES = Grade.values
 MIN_GRADINGS = 2
 
 
@@ -53,8 +52,9 @@ def calibration_session_create(
 
 def _check_grades(session: CalibrationSession, overall: str, sections: dict[int, str]) -> dict[str, str]:
     expected = set(session.tool_version.sections.values_list("pk", flat=True))
-    missing = [pk for pk in expected if sections.get(pk) not in GRADES]
-    if missing or overall not in GRADES:
+    grades = session.tool_version.grading_scale.labels
+    missing = [pk for pk in expected if sections.get(pk) not in grades]
+    if missing or overall not in grades:
         raise LearningRuleError("Give a grade for every practice area and an overall grade")
     return {str(pk): sections[pk] for pk in sorted(expected)}
 
@@ -123,27 +123,28 @@ def _differed(row: SpreadRow) -> bool:
 @dataclass(frozen=True)
 class SpreadRow:
     title: str
-    counts: dict[str, int]  # grade -> how many gave it, in Ofsted's order
+    counts: dict[str, int]  # grade -> how many gave it, in the scale's order
     agreed: str
 
     @property
     def agreed_label(self) -> str:
-        return Grade(self.agreed).label if self.agreed else ""
+        return scales.label(self.agreed) if self.agreed else ""
 
 
 def calibration_spread(session: CalibrationSession) -> list[SpreadRow]:
     """Each practice area, then the overall grade: how many gave each grade, and the grade agreed if closed."""
     gradings = list(session.grades.all())
+    grades = session.tool_version.grading_scale.values
     rows = []
     for section in ToolSection.objects.filter(version=session.tool_version).order_by("position"):
         given = Counter(g.section_grades.get(str(section.pk), "") for g in gradings)
         rows.append(
             SpreadRow(
                 section.title,
-                {grade: given[grade] for grade in GRADES},
+                {grade: given[grade] for grade in grades},
                 session.agreed_sections.get(str(section.pk), ""),
             )
         )
     overall = Counter(g.overall_grade for g in gradings)
-    rows.append(SpreadRow("Overall", {grade: overall[grade] for grade in GRADES}, session.agreed_overall))
+    rows.append(SpreadRow("Overall", {grade: overall[grade] for grade in grades}, session.agreed_overall))
     return rows

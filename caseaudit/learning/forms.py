@@ -157,21 +157,20 @@ class CalibrationSessionForm(GovukForm):
 class CalibrationGradesForm(GovukForm):
     """A grade for each practice area of the session's tool, and overall: a participant's, or the ones agreed."""
 
-    def __init__(self, *args, sections, learning_points: bool = False, **kwargs):
+    def __init__(self, *args, sections, scale, learning_points: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        from caseaudit.audits.grades import Grade
 
         self.sections = list(sections)
         for section in self.sections:
             self.fields[f"section_{section.pk}"] = forms.ChoiceField(
                 label=section.title,
-                choices=Grade.choices,
+                choices=scale.grades,
                 widget=GovukRadios(attrs={"small": True}),
                 error_messages={"required": f"Choose a grade for {section.title}"},
             )
         self.fields["overall"] = forms.ChoiceField(
             label="Overall grade",
-            choices=Grade.choices,
+            choices=scale.grades,
             widget=GovukRadios(attrs={"small": True}),
             error_messages={"required": "Choose an overall grade"},
         )

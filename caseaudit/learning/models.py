@@ -186,6 +186,6 @@ class CalibrationGrade(models.Model):
 
     @property
     def overall_label(self) -> str:
-        from caseaudit.audits.grades import Grade
+        from caseaudit.audits.scales import label
 
-        return Grade(self.overall_grade).label if self.overall_grade in Grade.values else self.overall_grade
+        return label(self.overall_grade)

@@ -17,88 +17,116 @@ from collections import defaultdict
 
 from django.db.models import Count
 
-from caseaudit.audits.grades import Grade
+from caseaudit.audits import scales
 from caseaudit.audits.models import Audit, AuditStatus, SectionJudgement
 
 from .agreement import agreement
 from .figures import Scope, is_small
 
-# Ofsted's scale, best first: the order the kappa weights are taken from.
-OFSTED_SCALE = [Grade.OUTSTANDING.value, Grade.GOOD.value, Grade.REQUIRES_IMPROVEMENT.value, Grade.INADEQUATE.value]
-_PLACE = {grade: i for i, grade in enumerate(OFSTED_SCALE)}
+SCALE = "tool_version__scale"
 
 
-def _figures(pairs: list[tuple[str, str]]) -> dict:
-    figures = agreement(pairs, OFSTED_SCALE).as_dict()
+def _figures(pairs: list[tuple[str, str]], scale: scales.Scale) -> dict:
+    figures = agreement(pairs, scale.values).as_dict()
     figures["small_base"] = is_small(figures["pairs"])
     return figures
 
 
+def _by_area(rows) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """(scale, position, title, grade, grade) rows as pairs per scale and practice area, in the tool's order."""
+    grouped: dict[tuple[int, str], dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for scale, position, title, first, second in rows:
+        grouped[(position, title)][scale].append((first, second))
+    areas: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for (_, title), by_scale in sorted(grouped.items()):
+        for scale, pairs in by_scale.items():
+            areas[scale][title].extend(pairs)
+    return areas
+
+
 def calibration_figures(scope: Scope) -> dict:
-    """The report's `calibration`: auditor against moderator, whole audits and each practice area."""
+    """The report's `calibration`: auditor against moderator, whole audits and each practice area, and the blind
+    double audits' two auditors. Ofsted's scale at the top level; each other scale with any pairs in
+    `other_scales`, its kappa weighted by its own order: pairs on different scales are never put together."""
     moderated = Audit.objects.filter(scope.q()).exclude(moderated_overall_grade="")
-    overall = list(moderated.values_list("overall_grade", "moderated_overall_grade"))
-    by_area: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
-    judgements = (
+    overall: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for scale, grade, moderated_grade in moderated.values_list(SCALE, "overall_grade", "moderated_overall_grade"):
+        overall[scale].append((grade, moderated_grade))
+    areas = _by_area(
         SectionJudgement.objects.filter(scope.q("audit__"))
         .exclude(moderated_grade="")
-        .values_list("section__position", "section__title", "grade", "moderated_grade")
+        .values_list(f"audit__{SCALE}", "section__position", "section__title", "grade", "moderated_grade")
     )
-    for position, title, grade, moderated_grade in judgements:
-        by_area[(position, title)].append((grade, moderated_grade))
-    areas: dict[str, list[tuple[str, str]]] = {}
-    for (_, title), pairs in sorted(by_area.items()):
-        areas.setdefault(title, []).extend(pairs)
-    return {
-        "scale": "Ofsted's four grades",
-        "between_auditors": _double_audit_figures(scope),
-        "auditor_vs_moderator": {
-            **_figures(overall),
-            "moderated_up": sum(1 for a, m in overall if _moved(a, m) < 0),
-            "moderated_down": sum(1 for a, m in overall if _moved(a, m) > 0),
-            "practice_areas": {title: _figures(pairs) for title, pairs in areas.items()},
-            "practice_area_order": list(areas),
-        },
+    between = _double_audit_figures(scope)
+    figures: dict[str, dict] = {}
+    for scale in scales.SCALES.values():
+        pairs = overall.get(scale.key, [])
+        figures[scale.key] = {
+            "scale": scale.name,
+            "between_auditors": between.get(scale.key) or _double_audit_block({}, [], scale),
+            "auditor_vs_moderator": {
+                **_figures(pairs, scale),
+                "moderated_up": sum(1 for a, m in pairs if _moved(a, m) < 0),
+                "moderated_down": sum(1 for a, m in pairs if _moved(a, m) > 0),
+                "practice_areas": {title: _figures(p, scale) for title, p in areas[scale.key].items()},
+                "practice_area_order": list(areas[scale.key]),
+            },
+        }
+    ofsted = figures.pop(scales.ScaleKey.OFSTED)
+    ofsted["other_scales"] = {
+        key: block
+        for key, block in figures.items()
+        if block["auditor_vs_moderator"]["pairs"] or block["between_auditors"]["pairs"]
     }
+    return ofsted
 
 
 SECOND_DONE = (AuditStatus.SUBMITTED, AuditStatus.RECONCILED)
 
 
-def _double_audit_figures(scope: Scope) -> dict:
-    """The two auditors of each blind pair: the whole audit, then each practice area by name."""
+def _double_audit_figures(scope: Scope) -> dict[str, dict]:
+    """The two auditors of each blind pair, per scale: the whole audit, then each practice area by name."""
     firsts = Audit.objects.filter(scope.q(), second_audit__status__in=SECOND_DONE)
-    overall = list(firsts.values_list("overall_grade", "second_audit__overall_grade"))
+    overall: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for scale, first, second in firsts.values_list(SCALE, "overall_grade", "second_audit__overall_grade"):
+        overall[scale].append((first, second))
     first_grades = {
-        (audit_id, section_id): (position, title, grade)
-        for audit_id, section_id, position, title, grade in SectionJudgement.objects.filter(
+        (audit_id, section_id): (scale, position, title, grade)
+        for audit_id, section_id, scale, position, title, grade in SectionJudgement.objects.filter(
             scope.q("audit__"), audit__second_audit__status__in=SECOND_DONE
-        ).values_list("audit_id", "section_id", "section__position", "section__title", "grade")
+        ).values_list("audit_id", "section_id", f"audit__{SCALE}", "section__position", "section__title", "grade")
     }
-    by_area: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
+    rows = []
     seconds = SectionJudgement.objects.filter(
         audit__second_of__in=firsts.values("pk"), audit__status__in=SECOND_DONE
     ).values_list("audit__second_of_id", "section_id", "grade")
     for first_id, section_id, grade in seconds:
         key = (first_id or 0, section_id)  # first_id is never None here: the filter joins through second_of
         if key in first_grades:
-            position, title, first_grade = first_grades[key]
-            by_area[(position, title)].append((first_grade, grade))
-    areas: dict[str, list[tuple[str, str]]] = {}
-    for (_, title), pairs in sorted(by_area.items()):
-        areas.setdefault(title, []).extend(pairs)
+            scale, position, title, first_grade = first_grades[key]
+            rows.append((scale, position, title, first_grade, grade))
+    areas = _by_area(rows)
     return {
-        **_figures(overall),
-        "practice_areas": {title: _figures(pairs) for title, pairs in areas.items()},
+        key: _double_audit_block(areas[key], overall.get(key, []), scales.scale_for(key))
+        for key in set(overall) | set(areas)
+    }
+
+
+def _double_audit_block(
+    areas: dict[str, list[tuple[str, str]]], overall: list[tuple[str, str]], scale: scales.Scale
+) -> dict:
+    return {
+        **_figures(overall, scale),
+        "practice_areas": {title: _figures(pairs, scale) for title, pairs in areas.items()},
         "practice_area_order": list(areas),
     }
 
 
 def _moved(auditor_grade: str, moderated_grade: str) -> int:
-    """Places down the scale the moderator moved the grade: negative is a better grade than the auditor's."""
-    if auditor_grade not in _PLACE or moderated_grade not in _PLACE:
+    """Places down its scale the moderator moved the grade: negative is a better grade than the auditor's."""
+    if scales.scale_of(auditor_grade) is None or scales.scale_of(moderated_grade) is None:
         return 0
-    return _PLACE[moderated_grade] - _PLACE[auditor_grade]
+    return scales.rank(moderated_grade) - scales.rank(auditor_grade)
 
 
 def auditor_moderation(scope: Scope) -> list[dict]:

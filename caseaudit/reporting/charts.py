@@ -68,15 +68,24 @@ def _rate(value: float | None) -> str:
     return "–" if value is None else f"{value:g}%"
 
 
-def grade_distribution(current: dict, current_label: str, other: dict | None, other_label: str) -> str:
+def grade_distribution(
+    current: dict,
+    current_label: str,
+    other: dict | None,
+    other_label: str,
+    grades: list[str] = GRADES,
+    chart_id: str = "chart-grades",
+    title: str = "Overall grades",
+) -> str:
+    """The percentage of audits at each grade of a scale (Ofsted's by default), against another period's."""
     series = [(current_label, current)] + ([(other_label, other)] if other else [])
     fig, ax = _figure((7.5, 3.6))
     width = 0.8 / len(series)
     for n, (label, values) in enumerate(series):
-        xs = [i + n * width for i in range(len(GRADES))]
+        xs = [i + n * width for i in range(len(grades))]
         bars = ax.bar(
             xs,
-            [values[g] or 0 for g in GRADES],
+            [values[g] or 0 for g in grades],
             width,
             label=label,
             color=SERIES_COLOURS[n],
@@ -84,23 +93,47 @@ def grade_distribution(current: dict, current_label: str, other: dict | None, ot
             edgecolor="#0b0c0c",
             linewidth=0.5,
         )
-        ax.bar_label(bars, labels=[_rate(values[g]) for g in GRADES], padding=2, fontsize=9)
-    ax.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(GRADES))], GRADES)
+        ax.bar_label(bars, labels=[_rate(values[g]) for g in grades], padding=2, fontsize=9)
+    ax.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(grades))], grades)
+    if len(grades) > 6:  # a scaling question's eleven points: room for their percentages above the bars
+        for text in ax.texts:
+            text.set_fontsize(7)
     ax.set_ylabel("% of case file audits")
     ax.set_ylim(0, max(100, 0))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, loc="upper right")
     described = "; ".join(
-        f"{g}: {_rate(current[g])}" + (f" against {_rate(other[g])}" if other else "") for g in GRADES
+        f"{g}: {_rate(current[g])}" + (f" against {_rate(other[g])}" if other else "") for g in grades
     )
-    return _svg(fig, "chart-grades", "Overall grades", f"Percentage of case file audits by final grade. {described}.")
+    return _svg(fig, chart_id, title, f"Percentage of case file audits by final grade. {described}.")
 
 
-def practice_areas(sections: dict[str, dict[str, int]]) -> str:
+def scale_colours(grades: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Colours and hatches for another scale's grades, best first: green through amber to red, the pattern
+    changing with each grade so they are told apart without colour."""
+    from matplotlib.colors import to_hex
+
+    cmap = matplotlib.colormaps["RdYlGn_r"]
+    patterns = ["", "//", "..", "xx", "\\\\", "++"]
+    n = max(len(grades) - 1, 1)
+    return (
+        {g: to_hex(cmap(0.1 + 0.8 * i / n)) for i, g in enumerate(grades)},
+        {g: patterns[i % len(patterns)] for i, g in enumerate(grades)},
+    )
+
+
+def practice_areas(
+    sections: dict[str, dict[str, int]],
+    grades: list[str] = GRADES,
+    chart_id: str = "chart-areas",
+    title: str = "Grades by practice area",
+) -> str:
+    """Each practice area's judgements as one bar, split by grade (Ofsted's scale by default)."""
+    colours, hatches = (COLOURS, HATCHES) if grades == GRADES else scale_colours(grades)
     names = list(sections)
     fig, ax = _figure((7.5, 0.5 * max(len(names), 1) + 1.2))
     left = [0.0] * len(names)
-    for grade in GRADES:
+    for grade in grades:
         shares = []
         for name in names:
             total = sum(sections[name].values())
@@ -109,8 +142,8 @@ def practice_areas(sections: dict[str, dict[str, int]]) -> str:
             names,
             shares,
             left=left,
-            color=COLOURS[grade],
-            hatch=HATCHES[grade],
+            color=colours[grade],
+            hatch=hatches[grade],
             edgecolor="#ffffff",
             linewidth=0.5,
             label=grade,
@@ -120,18 +153,16 @@ def practice_areas(sections: dict[str, dict[str, int]]) -> str:
             labels=[f"{s:.0f}%" if s >= 8 else "" for s in shares],
             label_type="center",
             fontsize=8,
-            color="#ffffff" if grade != "Requires Improvement" else "#0b0c0c",
+            color="#0b0c0c" if grade == "Requires Improvement" or grades != GRADES else "#ffffff",
         )
         left = [a + b for a, b in zip(left, shares, strict=True)]
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of practice-area judgements")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(frameon=False, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8)
-    described = "; ".join(f"{name}: " + ", ".join(f"{sections[name][g]} {g}" for g in GRADES) for name in names)
-    return _svg(
-        fig, "chart-areas", "Grades by practice area", f"Counts of final grades in each practice area. {described}."
-    )
+    ax.legend(frameon=False, ncol=min(len(grades), 6), loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8)
+    described = "; ".join(f"{name}: " + ", ".join(f"{sections[name][g]} {g}" for g in grades) for name in names)
+    return _svg(fig, chart_id, title, f"Counts of final grades in each practice area. {described}.")
 
 
 def trend(rows: list[dict]) -> str:
@@ -198,7 +229,7 @@ def _trend_month(row: dict) -> str:
 CHART_CACHE_SECONDS = 24 * 3600
 
 
-def report_charts(report: dict) -> dict[str, str]:
+def report_charts(report: dict) -> dict:
     """The report's charts, drawn once per distinct set of figures.
 
     Drawing is most of the report page's time (1.5 s of 2.5 s at 100,000 audits, measured), and everyone
@@ -212,7 +243,14 @@ def report_charts(report: dict) -> dict[str, str]:
 
     other = report["comparisons"].get("last_financial_year")
     # The areas as a list: their order is drawn, and sort_keys would lose it from a dict.
-    drawn = [report["percent"], report["period"]["label"], other, list(report["sections"].items()), report["trend"]]
+    drawn = [
+        report["percent"],
+        report["period"]["label"],
+        other,
+        list(report["sections"].items()),
+        report["trend"],
+        report.get("other_scales"),
+    ]
     key = "report-charts:" + hashlib.sha256(json.dumps(drawn, sort_keys=True, default=str).encode()).hexdigest()
     charts = cache.get(key)
     if charts is None:
@@ -221,7 +259,7 @@ def report_charts(report: dict) -> dict[str, str]:
     return charts
 
 
-def _draw(report: dict, other: dict | None) -> dict[str, str]:
+def _draw(report: dict, other: dict | None) -> dict:
     return {
         "grades": grade_distribution(
             report["percent"],
@@ -231,4 +269,26 @@ def _draw(report: dict, other: dict | None) -> dict[str, str]:
         ),
         "areas": practice_areas(report["sections"]) if report["sections"] else "",
         "trend": trend(report["trend"]),
+        "scales": {
+            key: _scale_charts(key, block, report["period"]["label"])
+            for key, block in report.get("other_scales", {}).items()
+        },
+    }
+
+
+def _scale_charts(key: str, block: dict, period: str) -> dict[str, str]:
+    """Another scale's own charts: its grades, never on the same axes as Ofsted's (audits/scales.py)."""
+    grades = list(block["grades"])
+    return {
+        "grades": grade_distribution(
+            block["percent"], period, None, "", grades, f"chart-grades-{key}", f"Overall grades: {block['scale']}"
+        ),
+        "areas": practice_areas(
+            {name: block["sections"][name] for name in block["section_order"]},
+            grades,
+            f"chart-areas-{key}",
+            f"Grades by practice area: {block['scale']}",
+        )
+        if block["section_order"]
+        else "",
     }

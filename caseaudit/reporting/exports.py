@@ -96,9 +96,30 @@ def report_tables(report: dict) -> list[tuple[str, list[str], list[list]]]:
         ("Trend", ["Month", "Audits", "% Good or better", "% Inadequate", "Note"], trend),
         ("Learning", ["Date", "Type", "Learning"], learning),
         ("Recommendations", ["Report", *follow_up_labels, "Not started"], recommendations),
+        *other_scale_tables(report.get("other_scales")),
         *family_tables(report.get("family_feedback")),
         *calibration_tables(report.get("calibration")),
     ]
+
+
+def scale_table_titles(block: dict) -> tuple[str, str]:
+    # An en dash, not a colon: Excel refuses a colon in a sheet's name.
+    return f"Grades – {block['scale']}", f"Practice areas – {block['scale']}"
+
+
+def other_scale_tables(other_scales: dict | None) -> list[tuple[str, list[str], list[list]]]:
+    """Audits graded on another scale (audits/scales.py): each scale's own two tables, its percentages over its
+    own audits. A report frozen before scales were counted has none."""
+    tables = []
+    for block in (other_scales or {}).values():
+        grades_title, areas_title = scale_table_titles(block)
+        labels = list(block["grades"])
+        grades = [[label, block["grades"][label], block["percent"][label]] for label in labels]
+        grades.append(["All on this scale", block["audits"], None])
+        areas = [[name, *[block["sections"][name][label] for label in labels]] for name in block["section_order"]]
+        tables.append((grades_title, ["Grade", "Audits", "%"], grades))
+        tables.append((areas_title, ["Practice area", *labels], areas))
+    return tables
 
 
 GRADING = "Grading consistency"
@@ -111,16 +132,19 @@ def calibration_tables(calibration: dict | None) -> list[tuple[str, list[str], l
     if calibration is None:
         return []
     rows = []
-    for key, label in COMPARED_PAIRS.items():
-        both = calibration.get(key)
-        if not both:
-            continue
-        areas = [(area, both["practice_areas"][area]) for area in both.get("practice_area_order", [])]
-        for area, figures in [("Overall grade", both), *areas]:
-            rows.append([
-                label, area, figures["pairs"], figures["exact_agreement_percent"], figures["within_one_percent"],
-                figures["weighted_kappa"], _small_note(figures.get("small_base")),
-            ])  # fmt: skip
+    # Ofsted's scale first, then each other scale's pairs, apart: kappa's weights come from each scale's order.
+    blocks = [("", calibration)] + [(f" ({b['scale']})", b) for b in calibration.get("other_scales", {}).values()]
+    for on_scale, block in blocks:
+        for key, label in COMPARED_PAIRS.items():
+            both = block.get(key)
+            if not both:
+                continue
+            areas = [(area, both["practice_areas"][area]) for area in both.get("practice_area_order", [])]
+            for area, figures in [("Overall grade", both), *areas]:
+                rows.append([
+                    label + on_scale, area, figures["pairs"], figures["exact_agreement_percent"],
+                    figures["within_one_percent"], figures["weighted_kappa"], _small_note(figures.get("small_base")),
+                ])  # fmt: skip
     header = ["Compared", "Grade", "Pairs", "% Same grade", "% Within one grade", "Weighted kappa", "Note"]
     return [(GRADING, header, rows)]
 

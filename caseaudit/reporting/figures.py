@@ -4,7 +4,11 @@ Definitions (a successor will be asked about these in front of Ofsted):
 - An audit counts in a period when it is finalised or shared and its audit
   date (the day it was completed) falls in the period, both ends included.
 - `audits.total` is case file audits: new audits plus re-audits. Grade counts
-  and percentages are over that total. Themed audits are counted separately
+  and percentages are over those graded on Ofsted's four grades
+  (`audits.ofsted_scale`: all of them unless a tool uses another scale).
+  Audits on another scale (audits/scales.py) are counted in `other_scales`,
+  per scale, with their own grades and percentages: never added to Ofsted's.
+  Themed audits are counted separately
   (`audits.themed` themed audits covering `themed_children` children).
 - `activities` counts the pieces of audit activity recorded on the case file
   audits (new and re-audits); themed audits' activity is not included.
@@ -30,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet
 
+from caseaudit.audits import scales
 from caseaudit.audits.grades import Grade
 from caseaudit.audits.models import DONE_STATUSES, Audit, AuditKind, ToolSection
 from caseaudit.organisation.models import Person, Team
@@ -82,7 +87,7 @@ def audit_figures(scope: Scope) -> dict:
     audits = _audit_counts(tally)
     total = audits["total"]
     grades = _grades(tally)
-    percents = grade_percents(grades, total)
+    percents = grade_percents(grades, audits["ofsted_scale"])
     sections = section_figures(scope, tally)
     repeat = tally["repeat"]
     return {
@@ -91,6 +96,7 @@ def audit_figures(scope: Scope) -> dict:
             "new": audits["new"],
             "re_audits": audits["re_audits"],
             "themed": themed["themed_audits"],
+            "ofsted_scale": audits["ofsted_scale"],
         },
         "themed_children": themed["themed_children"],
         "activities": tally["activities"],
@@ -111,6 +117,7 @@ def audit_figures(scope: Scope) -> dict:
         # The tool's order of the practice areas: PostgreSQL's jsonb keeps a dict's keys in an order of its
         # own (shortest first), so a published snapshot read back has lost the order of "sections".
         "section_order": list(sections),
+        "other_scales": other_scale_figures(tally),
     }
 
 
@@ -124,13 +131,60 @@ def scope_teams(scope: Scope) -> set[int] | None:
 
 
 def _audit_counts(tally: Counter) -> dict[str, int]:
-    counts = {"total": 0, "new": 0, "re_audits": 0}
+    counts = {"total": 0, "new": 0, "re_audits": 0, "ofsted_scale": 0}
     for key, n in tally.items():
         if key.startswith("audits:"):
-            kind = key.split(":")[1]
+            _, kind, grade = key.split(":")
             counts["total"] += n
             counts["new" if kind == AuditKind.CASE_FILE else "re_audits"] += n
+            if grade in GRADE_NAMES:
+                counts["ofsted_scale"] += n
     return counts
+
+
+def other_scale_figures(tally: Counter) -> dict[str, dict]:
+    """The case file audits graded on each other scale that has any: counts and percentages of its grades,
+    overall and per practice area, over that scale's audits alone (audits/scales.py)."""
+    audits: dict[str, Counter] = {}
+    areas: dict[str, dict[int, Counter]] = {}
+    for key, n in tally.items():
+        parts = key.split(":")
+        if parts[0] not in ("audits", "section") or not n:
+            continue
+        scale = scales.scale_of(parts[2])
+        if scale is None or scale.key == scales.ScaleKey.OFSTED:
+            continue
+        if parts[0] == "audits":
+            audits.setdefault(scale.key, Counter())[parts[2]] += n
+        else:
+            areas.setdefault(scale.key, {}).setdefault(int(parts[1]), Counter())[parts[2]] += n
+    titles = {
+        pk: (position, title)
+        for pk, title, position in ToolSection.objects.filter(
+            pk__in=[pk for by_section in areas.values() for pk in by_section]
+        ).values_list("pk", "title", "position")
+    }
+    figures = {}
+    for scale in scales.SCALES.values():
+        if scale.key not in audits:
+            continue
+        counted = audits[scale.key]
+        total = sum(counted.values())
+        sections: dict[str, dict[str, int]] = {}
+        for pk in sorted(areas.get(scale.key, {}), key=lambda pk: titles[pk]):
+            counts = sections.setdefault(titles[pk][1], dict.fromkeys(scale.labels.values(), 0))
+            for grade, n in areas[scale.key][pk].items():
+                counts[scale.labels[grade]] += n
+        figures[scale.key] = {
+            "scale": scale.name,
+            "audits": total,
+            "grades": {label: counted[value] for value, label in scale.grades},
+            "percent": {label: percent(counted[value], total) for value, label in scale.grades},
+            "needs_response": sum(counted[value] for value in scale.needs_response),
+            "sections": sections,
+            "section_order": list(sections),
+        }
+    return figures
 
 
 def _grades(tally: Counter) -> dict[str, int]:
@@ -164,13 +218,18 @@ def grade_figures(scope: Scope) -> dict:
 
 
 def tally_grade_figures(tally: Counter) -> dict:
-    total = _audit_counts(tally)["total"]
+    counts = _audit_counts(tally)
     grades = _grades(tally)
-    return {"audits": {"total": total}, "grades": grades, "percent": grade_percents(grades, total)}
+    return {
+        "audits": {"total": counts["total"], "ofsted_scale": counts["ofsted_scale"]},
+        "grades": grades,
+        "percent": grade_percents(grades, counts["ofsted_scale"]),
+    }
 
 
 def section_figures(scope: Scope, tally: Counter | None = None) -> dict[str, dict[str, int]]:
-    """Final grades per practice area, matched by the area's name across tool versions.
+    """Final grades per practice area on Ofsted's scale, matched by the area's name across tool versions (other
+    scales' are in other_scale_figures).
 
     A judgement's final grade is the moderator's where there is one, else the auditor's (tallies.py). The
     few sections' names are looked up here, by the tool's order (position, then title)."""
@@ -178,7 +237,7 @@ def section_figures(scope: Scope, tally: Counter | None = None) -> dict[str, dic
         tally = tallies.total(tallies.month_tallies(scope.start, scope.end), scope_teams(scope))
     counted: dict[int, dict[str, int]] = {}
     for key, n in tally.items():
-        if key.startswith("section:") and n:
+        if key.startswith("section:") and n and key.split(":")[2] in GRADE_NAMES:
             _, section_id, grade = key.split(":")
             counted.setdefault(int(section_id), {})[grade] = n
     names = ToolSection.objects.filter(pk__in=counted).values_list("pk", "title", "position")

@@ -37,7 +37,8 @@ def monthly_trend(scope: Scope, months: int = 12, as_at: datetime.date | None = 
     trend = []
     for day, by_team in sorted(tallies.month_tallies(first, last).items()):
         row = tally_grade_figures(tallies.total({day: by_team}, teams))
-        total = row["audits"]["total"]
+        # The month's audits on Ofsted's scale: the base of its percentages (another scale's are apart).
+        total = row["audits"]["ofsted_scale"]
         trend.append(
             {
                 "month": day.strftime("%Y-%m"),
@@ -70,10 +71,11 @@ def build_report(period: Period, *, service_area=None, team=None, today: datetim
         if other_scope not in computed:
             computed[other_scope] = grade_figures(other_scope)
         other_figures = computed[other_scope]
-        other_total = other_figures["audits"]["total"]
+        # The audits the percentages are of: those on Ofsted's scale (another scale's are never compared).
+        other_total = other_figures["audits"]["ofsted_scale"]
         # A change in percentage points means something only when both periods hold enough audits: 1 audit
         # against 27 gave "Inadequate is down 96.3 percentage points".
-        comparable = min(figures["audits"]["total"], other_total) >= threshold
+        comparable = min(figures["audits"]["ofsted_scale"], other_total) >= threshold
         compared[key] = {
             "label": other.label,
             "from": other.start.isoformat(),

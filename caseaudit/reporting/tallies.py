@@ -24,13 +24,14 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
 
-from caseaudit.audits.grades import Grade
+from caseaudit.audits import scales
 from caseaudit.audits.models import DONE_STATUSES, Activity, Audit, AuditKind, SectionJudgement
 
 from .models import MonthChanged, MonthFigures
 
 CASE_FILE_KINDS = [AuditKind.CASE_FILE, AuditKind.RE_AUDIT]
-COUNTED_GRADES = {g.value for g in (Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)}
+# Every grade of every scale: each is unique to its scale, so the tally keeps the scales apart (audits/scales.py).
+COUNTED_GRADES = set(scales.ALL_VALUES)
 DB = DEFAULT_DB_ALIAS
 # Any constant both databases agree on: PostgreSQL's advisory lock that makes one request at a time count
 # months again (SQLite's transactions already take its one write lock when they begin: settings/env.py).
@@ -55,7 +56,7 @@ def count_records(start: datetime.date, end: datetime.date) -> Tallies:
         audits.values(m=TruncMonth("audit_date"), t=F("team_id"), k=F("kind"), g=F("final_grade"))
         .annotate(
             n=Count("*"),
-            critical=Count("pk", filter=Q(final_grade=Grade.INADEQUATE, is_critical=True)),
+            critical=Count("pk", filter=Q(final_grade__in=scales.NEEDS_RESPONSE, is_critical=True)),
             moderated=Count("pk", filter=~Q(moderated_overall_grade="")),
             changed=Count("pk", filter=~Q(moderated_overall_grade="") & ~Q(moderated_overall_grade=F("overall_grade"))),
         )
@@ -66,7 +67,11 @@ def count_records(start: datetime.date, end: datetime.date) -> Tallies:
         for key in ("critical", "moderated", "changed"):
             tally[key] += row[key]
     # A re-audit graded Inadequate whose earlier audit was too; a query of its own (decision 0066).
-    repeat = audits.filter(kind=AuditKind.RE_AUDIT, final_grade=Grade.INADEQUATE, follows__final_grade=Grade.INADEQUATE)
+    repeat = audits.filter(
+        kind=AuditKind.RE_AUDIT,
+        final_grade__in=scales.NEEDS_RESPONSE,
+        follows__final_grade__in=scales.NEEDS_RESPONSE,
+    )
     for row in repeat.values(m=TruncMonth("audit_date"), t=F("team_id")).annotate(n=Count("*")).order_by():
         tallies[row["m"]][row["t"]]["repeat"] += row["n"]
     in_audit = _done("audit__", start, end)

@@ -87,7 +87,7 @@ def test_imported_audits_count_in_reports_like_any_other(council):
     assert import_audits(csv_bytes(HEAD, rows(council)), commit=True).committed
     figures = audit_figures(Scope(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 3, 31)))
     # Case file audits in the quarter: H-1 Inadequate and H-3 Requires improvement (moderated); H-2 is in May.
-    assert figures["audits"] == {"total": 2, "new": 2, "re_audits": 0, "themed": 1}
+    assert figures["audits"] == {"total": 2, "new": 2, "re_audits": 0, "themed": 1, "ofsted_scale": 2}
     assert figures["grades"]["Inadequate"] == 1 and figures["grades"]["Requires Improvement"] == 1
     assert figures["percent"]["Inadequate"] == 50.0
     assert figures["activities"] == 3 + 1

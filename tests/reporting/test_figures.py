@@ -132,7 +132,7 @@ def test_repeat_inadequate_critical_and_moderation_change_rate(team):
         auditor_grade="requires_improvement",
     )
     figures = audit_figures(Scope(D(2026, 1, 1), D(2026, 6, 30)))
-    assert figures["audits"] == {"total": 4, "new": 2, "re_audits": 2, "themed": 0}
+    assert figures["audits"] == {"total": 4, "new": 2, "re_audits": 2, "themed": 0, "ofsted_scale": 4}
     assert figures["repeat_inadequate"] == {"count": 1, "percent": 25.0}
     assert figures["inadequate"]["critical"] == 1
     assert figures["moderation"] == {"moderated": 4, "changed": 1, "change_rate": 25.0}

@@ -111,6 +111,7 @@ def _audit(a: Audit) -> dict:
         "programme_id": a.programme_id,
         "follows_id": a.follows_id,
         "audit_date": a.audit_date,
+        "scale": a.tool_version.scale,
         "overall_grade": a.overall_grade,
         "moderated_overall_grade": a.moderated_overall_grade,
         "final_grade": a.final_grade,
@@ -157,7 +158,7 @@ def _audits(request):
         qs = Audit.objects.filter(status__in=DONE_STATUSES)
     else:
         qs = audits_visible_to(person)
-    return qs.select_related("child").prefetch_related("judgements__section")
+    return qs.select_related("child", "tool_version").prefetch_related("judgements__section")
 
 
 def _plans(request):

@@ -11,8 +11,8 @@ from django.utils import timezone
 from caseaudit.organisation.models import Child, Person
 from caseaudit.organisation.roles import Role
 
+from .. import scales
 from ..errors import AuditRuleError, ConcurrentEditError
-from ..grades import Grade
 from ..models import (
     Acknowledgement,
     Activity,
@@ -72,8 +72,8 @@ def draft_from_audit(audit: Audit) -> AuditDraft:
 
 
 def grade_rank(grade: str) -> int:
-    """0 for Outstanding, 3 for Inadequate: the scale's order, best first."""
-    return Grade.values.index(grade)
+    """The grade's place on its scale, best first: 0 for Outstanding, 3 for Inadequate on Ofsted's."""
+    return scales.rank(grade)
 
 
 def overall_outside_areas(overall: str, area_grades: list[str]) -> tuple[str, str] | None:
@@ -91,9 +91,9 @@ def overall_outside_areas(overall: str, area_grades: list[str]) -> tuple[str, st
 
 
 def contradiction_message(overall: str, best: str, worst: str) -> str:
-    labels = dict(Grade.choices)
-    spread = labels[best] if best == worst else f"{labels[best]} to {labels[worst]}"
-    return f"Explain why the overall grade is {labels[overall]} when the practice areas are graded {spread}"
+    label = scales.label
+    spread = label(best) if best == worst else f"{label(best)} to {label(worst)}"
+    return f"Explain why the overall grade is {label(overall)} when the practice areas are graded {spread}"
 
 
 def may_audit(auditor: Person, child: Child, today: datetime.date | None = None) -> bool:
@@ -171,7 +171,7 @@ def _apply(audit: Audit, draft: AuditDraft) -> bool:
     if draft.includes_overall:
         became_critical = draft.is_critical and not audit.is_critical
         audit.overall_grade = draft.overall_grade
-        audit.is_critical = draft.is_critical and draft.overall_grade == Grade.INADEQUATE
+        audit.is_critical = draft.is_critical and scales.needs_response(draft.overall_grade)
         audit.strengths = draft.strengths
         audit.areas_for_development = draft.areas_for_development
         audit.recommended_actions = draft.recommended_actions
@@ -201,10 +201,27 @@ def _check_editable(audit: Audit, by: Person) -> None:
         raise AuditRuleError("This audit has been submitted and can no longer be edited")
 
 
+def off_scale_fields(audit: Audit, overall: str, sections: dict[int, tuple[str, str]]) -> dict[str, str]:
+    """Grades not on the audit's tool's scale, by field: a form offers only the scale's grades, but the API and
+    a page kept open across a change of tool could send another scale's, which must never be stored."""
+    scale = audit.tool_version.grading_scale
+    errors = {
+        f"section_{section_id}_grade": f"{scales.label(grade)} is not a grade on this tool's scale ({scale.name})"
+        for section_id, (grade, _) in sections.items()
+        if grade and grade not in scale.labels
+    }
+    if overall and overall not in scale.labels:
+        errors["overall_grade"] = f"{scales.label(overall)} is not a grade on this tool's scale ({scale.name})"
+    return errors
+
+
 def audit_save_draft(*, audit_id: int, by: Person, draft: AuditDraft, expected_version: int) -> Audit:
     with transaction.atomic():
         audit = lock_audit(audit_id, expected_version)
         _check_editable(audit, by)
+        off_scale = off_scale_fields(audit, draft.overall_grade if draft.includes_overall else "", draft.sections)
+        if off_scale:
+            raise AuditIncomplete(off_scale)
         became_critical = _apply(audit, draft)
         audit.version += 1
         audit.save()
@@ -224,7 +241,7 @@ def incomplete_fields(audit: Audit, draft: AuditDraft) -> dict[str, str]:
             errors[f"section_{judgement.section_id}_evidence"] = f"Enter the evidence for {section.title}"
     if not draft.overall_grade:
         errors["overall_grade"] = "Select an overall grade"
-    if draft.is_critical and draft.overall_grade != Grade.INADEQUATE:
+    if draft.is_critical and not scales.needs_response(draft.overall_grade):
         errors["is_critical"] = "Only an Inadequate audit can be marked Inadequate – critical"
     outside = overall_outside_areas(draft.overall_grade, [grade for grade, _ in draft.sections.values()])
     if outside and not draft.overall_grade_reason.strip():
@@ -238,6 +255,9 @@ def audit_submit(*, audit_id: int, by: Person, draft: AuditDraft, expected_versi
     with transaction.atomic():
         audit = lock_audit(audit_id, expected_version)
         _check_editable(audit, by)
+        off_scale = off_scale_fields(audit, draft.overall_grade, draft.sections)
+        if off_scale:
+            raise AuditIncomplete(off_scale)
         errors = incomplete_fields(audit, draft)
         became_critical = _apply(audit, draft)
         audit.version += 1
@@ -305,7 +325,7 @@ class ModerationDecision:
 
 
 def moderation_errors(audit: Audit, decision: ModerationDecision) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors = off_scale_fields(audit, decision.overall_grade, decision.sections)
     for judgement in audit.judgements.select_related("section"):
         grade, reason = decision.sections.get(judgement.section_id, ("", ""))
         if not grade:
@@ -341,7 +361,7 @@ def audit_moderate(*, audit_id: int, moderator: Person, decision: ModerationDeci
         audit.moderation_reason = (
             decision.overall_reason.strip() if decision.overall_grade != audit.overall_grade else ""
         )
-        if audit.moderated_overall_grade != Grade.INADEQUATE:
+        if not scales.needs_response(audit.moderated_overall_grade):
             audit.is_critical = False
         audit.final_grade = audit.moderated_overall_grade
         second = _second(audit)

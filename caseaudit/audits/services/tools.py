@@ -12,6 +12,7 @@ from caseaudit.organisation.models import Person
 
 from ..errors import AuditRuleError
 from ..models import AuditTool, QuestionKind, ToolKind, ToolQuestion, ToolSection, ToolVersion
+from ..scales import ScaleKey
 from ..standard_tool import STANDARD_SECTIONS, STANDARD_THEMED_SECTIONS, STANDARD_THEMED_TOOL_NAME, STANDARD_TOOL_NAME
 
 
@@ -45,10 +46,12 @@ def _write_sections(version: ToolVersion, sections: list[SectionSpec]) -> None:
         )
 
 
-def tool_create(*, name: str, kind: str, sections: list[SectionSpec], by: Person | None = None) -> AuditTool:
+def tool_create(
+    *, name: str, kind: str, sections: list[SectionSpec], by: Person | None = None, scale: str = ScaleKey.OFSTED
+) -> AuditTool:
     with transaction.atomic():
         tool = AuditTool.objects.create(name=name, kind=kind)
-        version = ToolVersion.objects.create(tool=tool, number=1, created_by=by, note="First version")
+        version = ToolVersion.objects.create(tool=tool, number=1, created_by=by, note="First version", scale=scale)
         _write_sections(version, sections)
     return tool
 
@@ -83,29 +86,43 @@ def tool_fingerprint(version: ToolVersion | None) -> str:
     """What an editor's page was built from: the version and its content (an unused version is edited in place)."""
     if version is None:
         return ""
-    content = [[s.title, s.questions, s.guidance, s.evidence_required] for s in version_as_specs(version)]
+    content: list = [[s.title, s.questions, s.guidance, s.evidence_required] for s in version_as_specs(version)]
+    if version.scale != ScaleKey.OFSTED:  # left out for Ofsted's, so fingerprints made before scales still match
+        content.append(version.scale)
     return f"{version.pk}:{hashlib.sha256(json.dumps(content).encode()).hexdigest()[:16]}"
 
 
 def tool_revise(
-    *, tool: AuditTool, sections: list[SectionSpec], by: Person, note: str = "", based_on: str | None = None
+    *,
+    tool: AuditTool,
+    sections: list[SectionSpec],
+    by: Person,
+    note: str = "",
+    based_on: str | None = None,
+    scale: str | None = None,
 ) -> ToolVersion:
     """Save an edit. A version already used by an audit or programme is never
-    changed: the edit becomes a new version, and old audits keep theirs.
+    changed: the edit becomes a new version, and old audits keep theirs, and their scale (None keeps the
+    current version's scale).
     With `based_on` (tool_fingerprint of the page's version), a save over someone else's is refused."""
     with transaction.atomic():
         current = ToolVersion.objects.select_for_update().filter(tool=tool).order_by("-number").first()
         if based_on is not None and based_on != tool_fingerprint(current):
             raise ToolChangedError(tool_fingerprint(current))
+        if scale is None:
+            scale = current.scale if current else ScaleKey.OFSTED
+        if scale not in ScaleKey.values:
+            raise AuditRuleError("Choose a grading scale from the list")
         if current is not None and not current.in_use:
             current.sections.all().delete()
             if note:
                 current.note = note
-                current.save(update_fields=["note"])
+            current.scale = scale
+            current.save(update_fields=["note", "scale"])
             version = current
         else:
             version = ToolVersion.objects.create(
-                tool=tool, number=(current.number + 1) if current else 1, created_by=by, note=note
+                tool=tool, number=(current.number + 1) if current else 1, created_by=by, note=note, scale=scale
             )
         _write_sections(version, sections)
     return version

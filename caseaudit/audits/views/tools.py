@@ -31,7 +31,9 @@ def edit(request, pk: int):
         for s in version_as_specs(current)
     ]
     formset = ToolSectionFormSet(request.POST or None, initial=initial, prefix="sections")
-    note_form = ToolNoteForm(request.POST or None, initial={"based_on": tool_fingerprint(current)})
+    note_form = ToolNoteForm(
+        request.POST or None, initial={"based_on": tool_fingerprint(current), "scale": current.scale if current else ""}
+    )
     extra_errors = []
     if request.method == "POST" and formset.is_valid() and note_form.is_valid():
         sections = [
@@ -53,6 +55,7 @@ def edit(request, pk: int):
                     by=request.user,
                     note=note_form.cleaned_data["note"],
                     based_on=note_form.cleaned_data["based_on"],
+                    scale=note_form.cleaned_data["scale"] or None,
                 )
             except ToolChangedError as changed:
                 # They are told; the form keeps what they typed and now stands on the saved tool.

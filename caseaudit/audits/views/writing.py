@@ -15,7 +15,6 @@ from caseaudit.web.confirmation import confirm
 from .. import access
 from ..errors import AuditRuleError, ConcurrentEditError
 from ..forms import AreaForm, AuditForm, CheckForm, SummaryForm
-from ..grades import GRADE_DESCRIPTORS
 from ..models import Audit, ToolSection
 from ..selectors import audit_detail
 from ..services import lifecycle
@@ -92,7 +91,7 @@ def area(request, pk: int, section_pk: int):
             "section": section,
             "form": form,
             "extra_errors": extra_errors,
-            "descriptors": GRADE_DESCRIPTORS,
+            "descriptors": audit.tool_version.grading_scale.described,
         },
     )
 
@@ -125,7 +124,12 @@ def summary(request, pk: int):
     return render(
         request,
         "audits/audit_summary.html",
-        {"audit": audit, "form": form, "extra_errors": extra_errors, "descriptors": GRADE_DESCRIPTORS},
+        {
+            "audit": audit,
+            "form": form,
+            "extra_errors": extra_errors,
+            "descriptors": audit.tool_version.grading_scale.described,
+        },
     )
 
 
@@ -144,7 +148,12 @@ def edit_all(request, pk: int):
     return render(
         request,
         "audits/audit_edit.html",
-        {"audit": audit, "form": form, "extra_errors": extra_errors, "descriptors": GRADE_DESCRIPTORS},
+        {
+            "audit": audit,
+            "form": form,
+            "extra_errors": extra_errors,
+            "descriptors": audit.tool_version.grading_scale.described,
+        },
     )
 
 

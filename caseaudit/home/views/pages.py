@@ -34,6 +34,6 @@ def privacy(request):
 @login_not_required
 def help_page(request):
     """Grades, the audit cycle and the response process in plain words; the grades from the same source as the form."""
-    from caseaudit.audits.grades import GRADE_DESCRIPTORS
+    from caseaudit.audits.scales import OFSTED
 
-    return render(request, "home/help.html", {"descriptors": GRADE_DESCRIPTORS})
+    return render(request, "home/help.html", {"descriptors": OFSTED.described})

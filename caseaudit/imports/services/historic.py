@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from caseaudit.audits import scales
 from caseaudit.audits.grades import Grade
 from caseaudit.audits.models import (
     Activity,
@@ -397,7 +398,7 @@ def _write(
         from caseaudit.audits.signals import audit_finalised
 
         for audit in sorted(created.values(), key=lambda a: (a.audit_date, a.pk)):
-            if audit.final_grade == Grade.INADEQUATE or audit.follows_id:
+            if scales.needs_response(audit.final_grade) or audit.follows_id:
                 audit_finalised.send(sender=Audit, audit_id=audit.pk)
     return planned
 

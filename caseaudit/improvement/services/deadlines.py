@@ -106,12 +106,12 @@ def plans_catch_up(run: DeadlineRun, today: datetime.date) -> None:
     idempotent, so running this beside the signal is safe. Re-audits are left to
     the signal: their outcome is recorded on the earlier plan, not a plan of their own.
     """
-    from caseaudit.audits.grades import Grade
+    from caseaudit.audits import scales
     from caseaudit.audits.models import Audit
 
     since = today - datetime.timedelta(days=CATCH_UP_DAYS)
     orphans = Audit.objects.filter(
-        final_grade=Grade.INADEQUATE,
+        final_grade__in=scales.NEEDS_RESPONSE,
         follows__isnull=True,
         finalised_at__date__gte=since,
         improvement_plan__isnull=True,

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from caseaudit.audits.grades import Grade
+from caseaudit.audits import scales
 from caseaudit.audits.models import Audit
 from caseaudit.messaging.services import send_once
 from caseaudit.organisation.models import Person
@@ -56,7 +56,7 @@ def caseload_review_due(responsible: Person | None, audit: Audit, timescales: Ti
         return False
     since = (audit.audit_date or timezone.localdate()) - relativedelta(months=timescales.caseload_lookback_months)
     return (
-        Audit.objects.filter(worker=responsible, final_grade=Grade.INADEQUATE, audit_date__gte=since)
+        Audit.objects.filter(worker=responsible, final_grade__in=scales.NEEDS_RESPONSE, audit_date__gte=since)
         .exclude(pk=audit.pk)
         .exists()
     )
@@ -65,7 +65,7 @@ def caseload_review_due(responsible: Person | None, audit: Audit, timescales: Ti
 def plan_open(*, audit: Audit, today: datetime.date | None = None) -> ImprovementPlan | None:
     """Open the plan for an inadequate final grade; a re-audit of an open plan's
     child updates that plan instead. Idempotent: a second call changes nothing."""
-    if audit.final_grade != Grade.INADEQUATE and not audit.follows_id:
+    if not scales.needs_response(audit.final_grade) and not audit.follows_id:
         return None
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -79,7 +79,7 @@ def plan_open(*, audit: Audit, today: datetime.date | None = None) -> Improvemen
         if earlier_plan is not None:
             reaudit_outcome(plan=earlier_plan, reaudit=audit, today=today)
             return earlier_plan
-        if audit.final_grade != Grade.INADEQUATE or hasattr(audit, "improvement_plan"):
+        if not scales.needs_response(audit.final_grade) or hasattr(audit, "improvement_plan"):
             return None
         return _open(audit, today)
 
@@ -409,7 +409,7 @@ def reaudit_outcome(*, plan: ImprovementPlan, reaudit: Audit, today: datetime.da
     stage = plan.stages.select_for_update().get(kind=StageKind.REAUDIT)
     if stage.is_done and stage.reaudit_id == reaudit.pk:
         return
-    if reaudit.final_grade == Grade.INADEQUATE:
+    if scales.needs_response(reaudit.final_grade):
         plan.repeat_inadequate = True
         plan.save(update_fields=["repeat_inadequate"])
         timescales = Timescales.current()

@@ -51,9 +51,10 @@ def show(request, pk: int):
     _allowed(request)
     session = get_object_or_404(CalibrationSession.objects.select_related("tool_version__tool"), pk=pk)
     sections = session.tool_version.sections.order_by("position")
+    scale = session.tool_version.grading_scale
     mine = session.grades.filter(auditor=request.user).first()
     can_grade = session.is_open and may_take_part(request.user) and mine is None
-    form = CalibrationGradesForm(request.POST or None, sections=sections) if can_grade else None
+    form = CalibrationGradesForm(request.POST or None, sections=sections, scale=scale) if can_grade else None
     if request.method == "POST":
         if form is None:
             raise Http404("No such page")
@@ -71,7 +72,7 @@ def show(request, pk: int):
     # Blind: the others' grades only once yours are in (QA administrators run the session and see them).
     sees_spread = may_run(request.user) or mine is not None or not session.is_open
     close_form = (
-        CalibrationGradesForm(sections=sections, learning_points=True, prefix="agreed")
+        CalibrationGradesForm(sections=sections, scale=scale, learning_points=True, prefix="agreed")
         if session.is_open and may_run(request.user)
         else None
     )
@@ -84,6 +85,7 @@ def show(request, pk: int):
             "mine": mine,
             "spread": calibration_spread(session) if sees_spread else None,
             "gradings": session.grades.count(),
+            "grade_labels": scale.labels.values(),
             "close_form": close_form,
         },
     )
@@ -97,7 +99,8 @@ def close(request, pk: int):
     if not session.is_open:
         raise Http404("No such page")
     sections = session.tool_version.sections.order_by("position")
-    form = CalibrationGradesForm(request.POST, sections=sections, learning_points=True, prefix="agreed")
+    scale = session.tool_version.grading_scale
+    form = CalibrationGradesForm(request.POST, sections=sections, scale=scale, learning_points=True, prefix="agreed")
     if form.is_valid():
         try:
             calibration_close(
@@ -118,6 +121,7 @@ def close(request, pk: int):
             "mine": None,
             "spread": calibration_spread(session),
             "gradings": session.grades.count(),
+            "grade_labels": scale.labels.values(),
             "close_form": form,
         },
     )

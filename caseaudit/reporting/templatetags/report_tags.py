@@ -61,3 +61,24 @@ def long_date(iso: str | None) -> str:
     from caseaudit.reporting.periods import long_date as written
 
     return written(datetime.date.fromisoformat(iso)) if iso else ""
+
+
+@register.simple_tag
+def other_scales(report: dict, charts: dict) -> list[dict]:
+    """Each other grading scale's block with its charts and its tables' titles, in the scales' order: a template
+    cannot look a dict up by a variable key."""
+    from caseaudit.reporting.exports import scale_table_titles
+
+    drawn = charts.get("scales", {}) if charts else {}
+    return [
+        {**block, "key": key, "charts": drawn.get(key, {}), "tables": scale_table_titles(block)}
+        for key, block in (report.get("other_scales") or {}).items()
+    ]
+
+
+@register.filter
+def compared_pairs(block: dict) -> list[tuple[str, dict]]:
+    """A scale's comparisons that have pairs, labelled as the report's tables label them."""
+    from caseaudit.reporting.exports import COMPARED_PAIRS
+
+    return [(label, block[key]) for key, label in COMPARED_PAIRS.items() if block.get(key, {}).get("pairs")]
