@@ -97,6 +97,17 @@ class RecommendationForm(GovukForm):
         "Date agreed", required_message="Enter the date it was agreed", invalid_message="Enter a real date"
     )
     due_on = date_field("Due by", required_message="Enter the due date", invalid_message="Enter a real date")
+    practice_areas = forms.MultipleChoiceField(
+        label="Practice areas it is about",
+        required=False,
+        widget=GovukCheckboxes,
+        help_text="Their grades in the audits before and after the date agreed are shown with the recommendation",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practice_areas"].choices = practice_area_choices()
+        self.apply_govuk_classes()
 
     def clean(self):
         data = super().clean()

@@ -88,6 +88,9 @@ class Recommendation(models.Model):
     owner = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="recommendations")
     raised_on = models.DateField()
     due_on = models.DateField()
+    # The practice areas it is about, by name, as a learning entry's themes: the impact of learning compares their
+    # grades before and after the date it was agreed (learning/impact.py).
+    practice_areas = models.JSONField(default=list, blank=True)
     # The latest follow-up's status, kept here for listing; FollowUp holds the history.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True)
 

@@ -65,9 +65,16 @@ def recommendation_add(
     owner: Person,
     raised_on: datetime.date,
     due_on: datetime.date,
+    practice_areas: list[str] | None = None,
 ) -> Recommendation:
     return Recommendation.objects.create(
-        source=source, text=text, agreed_action=agreed_action, owner=owner, raised_on=raised_on, due_on=due_on
+        source=source,
+        text=text,
+        agreed_action=agreed_action,
+        owner=owner,
+        raised_on=raised_on,
+        due_on=due_on,
+        practice_areas=list(dict.fromkeys(practice_areas or [])),
     )
 
 

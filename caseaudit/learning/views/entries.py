@@ -2,10 +2,12 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from ..access import require_learning_editor
 from ..calibration import may_run, may_take_part
 from ..forms import LearningEntryForm
+from ..impact import learning_impact
 from ..models import LearningEntry, LearningKind
 from ..services import learning_entry_record
 
@@ -39,7 +41,14 @@ def show(request, pk: int):
     # Linked audits are described without the child's or the worker's name.
     audits = entry.audits.select_related("team").order_by("audit_date")
     return render(
-        request, "learning/show.html", {"entry": entry, "audits": audits, "programmes": entry.programmes.all()}
+        request,
+        "learning/show.html",
+        {
+            "entry": entry,
+            "audits": audits,
+            "programmes": entry.programmes.all(),
+            "impact": learning_impact(entry.themes, entry.happened_on, timezone.localdate()),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from ..access import (
     require_recommendation_reader,
 )
 from ..forms import FollowUpForm, RecommendationForm, SourceForm
+from ..impact import learning_impact
 from ..models import Recommendation, RecommendationSource
 from ..selectors import recommendations_for_list, source_results, sources_with_results
 from ..services import LearningRuleError, follow_up_record, recommendation_add, recommendation_source_create
@@ -60,13 +61,15 @@ def source_show(request, pk: int):
 def recommendation_show(request, pk: int):
     require_recommendation_reader(request.user)
     recommendation = get_object_or_404(_visible(request.user).select_related("source", "owner"), pk=pk)
+    today = timezone.localdate()
     return render(
         request,
         "learning/recommendation_show.html",
         {
             "recommendation": recommendation,
             "history": recommendation.follow_ups.select_related("recorded_by"),
-            "today": timezone.localdate(),
+            "today": today,
+            "impact": learning_impact(recommendation.practice_areas, recommendation.raised_on, today),
             "can_follow_up": request.user.has_role(Role.QA_ADMIN, Role.HEAD_OF_SERVICE, Role.DIRECTOR),
         },
     )
