@@ -24,6 +24,7 @@ urlpatterns = [
     path("audits/", include("caseaudit.audits.urls")),
     path("improvement/", include("caseaudit.improvement.urls")),
     path("reports/", include("caseaudit.reporting.urls")),
+    path("evidence-packs/", include("caseaudit.evidence.urls")),
     path("learning/", include("caseaudit.learning.urls")),
     path("imports/", include("caseaudit.imports.urls")),
     path("data-protection/", include("caseaudit.dataprotection.urls")),

@@ -194,6 +194,8 @@ DATE_PAGES = {
     "reporting:grading": "qa_admin",
     "reporting:feedback_answers": "qa_admin",
     "learning:calibration_new": "qa_admin",
+    "evidence:new": "qa_admin",
+    "reporting:themes": "qa_admin",
     "dataprotection:child_history": "qa_admin",
 }
 

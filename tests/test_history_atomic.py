@@ -25,6 +25,7 @@ from caseaudit.api.models import ApiToken
 from caseaudit.audits.models import Audit, Programme, SampleEntry
 from caseaudit.audits.services import acknowledgements, lifecycle, returns, sampling, tools
 from caseaudit.dataprotection.retention import retention_apply
+from caseaudit.evidence import services as evidence_services
 from caseaudit.family import contacts as family_contacts
 from caseaudit.family import questionnaires as family_questionnaires
 from caseaudit.family import sending as family_sending
@@ -863,6 +864,8 @@ NO_HISTORY = {
     "contact_requests_due",  # a family's contact request: reminders and escalations, in the message ledger
     "names_removed", "written_answer", "written_answers_in",  # report quotes: words and reads
     "draft_save",  # a family's answers saved for later: only Invitation.draft, which the history leaves out (apps.py)
+    # Evidence packs hold aggregate figures and are not in the change history, as reports are not (decision 0105).
+    "pack_title", "current_figures", "pack_create", "pack_save", "pack_themes_refresh",
 }  # fmt: skip
 
 
@@ -893,6 +896,7 @@ def test_every_writing_service_has_a_case():
         family_contacts,
         report_quotes,
         learning_calibration,
+        evidence_services,
     ]
     services = {
         name

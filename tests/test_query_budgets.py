@@ -112,6 +112,11 @@ GROWS = {
     "family:questionnaires": "the questionnaires and their versions' questions (prefetched)",
     "family:questionnaire_edit": "nothing (one questionnaire)",
     "family:contact_record": "nothing (one family's request; tests/family/test_records.py counts the child's record)",
+    "reporting:themes": "nothing per row: the period's findings are read in two queries, then analysed",
+    "evidence:index": "evidence packs (at most 100, their service areas joined)",
+    "evidence:new": "service areas (fixed)",
+    "evidence:show": "nothing per row: the year's figures are counted by the database (the report's queries)",
+    "evidence:download": "nothing per row: the same figures as the page, written as a file",
 }
 
 # The API's GET endpoints, called with the QA administrator's personal token (council-wide, so every row

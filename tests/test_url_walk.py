@@ -115,6 +115,8 @@ PAGES = {
     "reporting:index": {"public": False, "roles": READERS},
     "reporting:definitions": {"public": True},
     "reporting:grading": {"public": False, "roles": {"qa_admin", "practice_lead"}},
+    "reporting:themes": {"public": False, "roles": {"qa_admin", "practice_lead"}},
+    "reporting:theme_name": {"public": False, "post_only": True, "objects": "none"},
     "learning:index": {"public": False},
     "learning:new": {"public": False, "roles": QA_ONLY},
     "learning:calibration_index": {"public": False, "roles": {"qa_admin", "auditor", "moderator"}},
@@ -140,6 +142,14 @@ PAGES = {
     "reporting:prepare": {"public": False, "post_only": True, "objects": "none"},
     "reporting:published_index": {"public": False, "roles": READERS},
     "reporting:published_show": {"public": False, "objects": "reports", "roles": QA_ONLY},
+    # Self-evaluation evidence packs (issue 35): QA drafts; the council's leaders and area managers read.
+    "evidence:index": {
+        "public": False,
+        "roles": {"qa_admin", "director", "head_of_service", "service_manager", "practice_lead"},
+    },
+    "evidence:new": {"public": False, "roles": QA_ONLY},
+    "evidence:show": {"public": False, "objects": "packs", "roles": QA_ONLY},  # a draft
+    "evidence:download": {"public": False, "objects": "packs", "roles": QA_ONLY},
     "improvement:plan_show": {"public": False, "objects": "plans", "allowed": "plan_visible"},
     "improvement:meeting": {"public": False, "objects": "plans", "allowed": "plan_visible"},
     "improvement:review": {"public": False, "objects": "plans", "allowed": "plan_visible"},
@@ -295,6 +305,12 @@ def world(council):
     draft_report = Report.objects.create(
         title="Draft", start=datetime.date(2026, 4, 1), end=datetime.date(2026, 6, 30), created_by=council["qa_admin"]
     )
+    from caseaudit.evidence.models import EvidencePack
+
+    draft_pack = EvidencePack.objects.create(
+        title="Draft pack", start=datetime.date(2025, 4, 1), end=datetime.date(2026, 3, 31),
+        created_by=council["qa_admin"],
+    )  # fmt: skip
     from caseaudit.learning.models import LearningEntry, Recommendation, RecommendationSource
 
     entry = LearningEntry.objects.create(
@@ -354,6 +370,7 @@ def world(council):
         "recommendations": [recommendation],
         "none": [None],
         "reports": [draft_report],
+        "packs": [draft_pack],
         "plans": [plan],
         "actions": list(plan.actions.all()),
         "children": list(council.children.values()),
@@ -398,6 +415,8 @@ def kwargs_for(name: str, obj) -> dict:
         return {}
     if name == "audits:sample_remove":
         return {"pk": obj.programme_id, "entry_pk": obj.pk}
+    if name == "evidence:download":
+        return {"pk": obj.pk, "kind": "json"}
     if name == "audits:audit_area":  # the audit's first practice area
         return {"pk": obj.pk, "section_pk": obj.tool_version.sections.order_by("position").first().pk}
     return {"pk": obj.pk}

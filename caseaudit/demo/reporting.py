@@ -6,6 +6,9 @@ import datetime
 
 from django.db import transaction
 
+from caseaudit.evidence.figures import last_twelve_months
+from caseaudit.evidence.models import EvidencePack
+from caseaudit.evidence.services import pack_create, pack_save
 from caseaudit.organisation.models import Person
 from caseaudit.organisation.roles import Role
 from caseaudit.reporting.models import Report, ReportSubscription
@@ -21,7 +24,18 @@ def build_demo_reports(today: datetime.date) -> Report | None:
     if publisher is None:
         return None
     last_quarter = quarter(quarter(today).start - datetime.timedelta(days=1))
+    pack_publish_demo(today=today, by=publisher)
     return report_publish_demo(period=last_quarter, by=publisher)
+
+
+def pack_publish_demo(*, today: datetime.date, by: Person) -> EvidencePack:
+    """The self-evaluation evidence pack for the last twelve whole months, published as drafted (idempotent)."""
+    start, end = last_twelve_months(today)
+    existing = EvidencePack.objects.filter(start=start, end=end, service_area=None).first()
+    if existing is not None:
+        return existing
+    pack = pack_create(start=start, end=end, service_area=None, by=by)
+    return pack_save(pack_id=pack.pk, narrative=pack.narrative(), expected_version=pack.version, publish=True, by=by)
 
 
 @transaction.atomic

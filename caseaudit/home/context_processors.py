@@ -27,7 +27,9 @@ def _navigation(person) -> list[dict]:
             {"href": reverse("improvement:dashboard"), "text": "Improvement plans", "sections": ["/improvement/"]}
         )
     if person.has_role(*REPORT_ROLES):
-        items.append({"href": reverse("reporting:index"), "text": "Reports", "sections": ["/reports/"]})
+        items.append(
+            {"href": reverse("reporting:index"), "text": "Reports", "sections": ["/reports/", "/evidence-packs/"]}
+        )
     items.append({"href": reverse("learning:index"), "text": "Learning", "sections": ["/learning/"]})
     if person.has_role(Role.QA_ADMIN):
         items.append(

@@ -54,3 +54,9 @@ class SummaryForm(GovukForm):
         error_messages={"required": "Write the executive summary"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ThemeNameForm(GovukForm):
+    key = forms.CharField(max_length=300, widget=forms.HiddenInput)
+    label = forms.CharField(label="Name", max_length=100, required=False)
+    merged_into = forms.CharField(max_length=300, required=False)

@@ -142,3 +142,24 @@ class FamilyQuote(models.Model):
 
     def __str__(self) -> str:
         return f"Quote: {self.text[:60]}"
+
+
+class ThemeName(models.Model):
+    """QA's name for a theme found in what auditors wrote (reporting/themes.py), or the theme it was merged into.
+    A theme is known by its key, which the same findings always give; the report's themes page and the evidence
+    pack show the name and fold a merged theme into its target (reporting/theme_names.py)."""
+
+    key = models.CharField(max_length=300, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    merged_into = models.CharField(max_length=300, blank=True)
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(label="") | ~Q(merged_into=""), name="theme_name_says_something"),
+            models.CheckConstraint(condition=~Q(merged_into=F("key")), name="theme_not_merged_into_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.key} (merged)"

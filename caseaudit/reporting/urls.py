@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import feedback, grading, reports
+from .views import feedback, grading, reports, themes
 
 app_name = "reporting"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("prepare", reports.prepare, name="prepare"),
     path("how-the-figures-are-counted", reports.definitions, name="definitions"),
     path("grading-consistency", grading.grading, name="grading"),
+    path("themes", themes.themes, name="themes"),
+    path("themes/name", themes.theme_name, name="theme_name"),
     path("published/", reports.published_index, name="published_index"),
     path("published/<int:pk>/", reports.published_show, name="published_show"),
     path("family-feedback/answers", feedback.feedback_answers, name="feedback_answers"),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "caseaudit.audits",
     "caseaudit.improvement",
     "caseaudit.reporting",
+    "caseaudit.evidence",
     "caseaudit.learning",
     "caseaudit.imports",
     "caseaudit.dataprotection",

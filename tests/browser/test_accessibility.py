@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 NOT_AXED = {
     "web:health": "JSON for load balancers",
     "learning:attachment": "a download (the uploaded document)",
+    "evidence:download": "a download (the evidence pack as Word, PDF, HTML or JSON)",
     "accounts:keep_alive": "POST-only (JavaScript keeps the session alive)",
     "accounts:logout": "POST-only (a form button)",
     "accounts:held_form": "only the person whose typing was held sees it, once; the walk has none (404)",

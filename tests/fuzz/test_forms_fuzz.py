@@ -60,6 +60,8 @@ FUZZED: dict[str, dict] = {
     "learning:follow_up_new": {},
     "reporting:prepare": {"page": "reporting:index"},
     "reporting:published_show": {},
+    "evidence:new": {},
+    "evidence:show": {},
     "accounts:otp_setup": {},
     "accounts:email_preferences": {},
     "audits:programme_remind": {"page": "audits:programme_progress"},
@@ -72,6 +74,7 @@ FUZZED: dict[str, dict] = {
     "family:questionnaire_edit": {},
 }
 NOT_FUZZED = {
+    "reporting:theme_name": "a name and two hidden keys: tests/reporting/test_theme_names.py posts them",
     "learning:calibration_show": "choices only (grade radios): tests/learning/test_calibration_sessions.py posts them",
     "learning:calibration_close": "choices and one text: tests/learning/test_calibration_sessions.py posts them",
     "accounts:logout": "reads no input: signs the session out",

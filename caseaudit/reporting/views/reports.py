@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caseaudit.organisation.roles import COUNCIL_WIDE_ROLES, SERVICE_AREA_ROLES
 from caseaudit.web.confirmation import confirm
 from caseaudit.web.replica import reads_from_replica
 
@@ -99,6 +100,8 @@ def index(request):
             "tables": exports.report_tables(report),
             "can_publish": can_publish(request.user),
             "can_see_grading": request.user.has_role(*GRADING_ROLES),
+            # The evidence packs' readers (caseaudit/evidence/access.py): everyone here but team managers.
+            "can_see_packs": request.user.has_role(*COUNCIL_WIDE_ROLES, *SERVICE_AREA_ROLES),
             "learning_links": learning_links(report) if can_publish(request.user) else [],
             "query": download_query(form.cleaned_data.get("kind") or "quarter", period, area, team),
         },

@@ -1,0 +1,55 @@
+import datetime
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from caseaudit.evidence import documents
+from caseaudit.evidence.drafting import draft_narrative
+from caseaudit.evidence.figures import pack_figures
+from caseaudit.evidence.models import EvidencePack
+from caseaudit.evidence.services import pack_title
+from caseaudit.organisation.models import ServiceArea
+from caseaudit.reporting.figures import Scope
+from caseaudit.reporting.theme_names import named, themes_found
+
+
+class Command(BaseCommand):
+    help = "The self-evaluation evidence pack for a period, drafted from the records, as Word, PDF, HTML or JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="start", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument("--service-area", help="Name of one service area (default: the whole council)")
+        parser.add_argument("--format", choices=["docx", "pdf", "html", "json"], default="json")
+        parser.add_argument("--output", help="File to write (default: standard output, for html and json)")
+
+    def handle(self, *args, start, end, service_area, output, **options):
+        if end < start:
+            raise CommandError("--to must be on or after --from")
+        area = None
+        if service_area:
+            area = ServiceArea.objects.filter(name__iexact=service_area).first()
+            if area is None:
+                names = ", ".join(ServiceArea.objects.values_list("name", flat=True))
+                raise CommandError(f"No service area is called {service_area!r}. Known: {names}")
+        fmt = options["format"]
+        if fmt in ("docx", "pdf") and not output:
+            raise CommandError(f"--format {fmt} is binary: give --output FILE")
+        figures = pack_figures(start, end, area)
+        figures["themes"] = named(themes_found(Scope(start, end, area.pk if area else None)))
+        # Not saved: the command drafts the pack as the page would, for a file QA can take further.
+        pack = EvidencePack(title=pack_title(start, end, area), start=start, end=end, service_area=area)
+        for key, text in draft_narrative(figures).items():
+            setattr(pack, key, text)
+        makers = {
+            "docx": documents.pack_docx,
+            "pdf": documents.pack_pdf,
+            "html": lambda p, f: documents.pack_html(p, f).encode(),
+            "json": documents.pack_json,
+        }
+        content = makers[fmt](pack, figures)
+        if output:
+            with open(output, "wb") as handle:
+                handle.write(content)
+        else:
+            sys.stdout.write(content.decode())
