@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from caseaudit.organisation.models import Person, ServiceArea
 from caseaudit.reporting.figures import Scope
+from caseaudit.reporting.report import in_report_order
 from caseaudit.reporting.theme_names import named, themes_found
 
 from .drafting import draft_narrative
@@ -29,7 +30,8 @@ def current_figures(pack: EvidencePack, today: datetime.date | None = None) -> d
     """The frozen figures of a published pack; a draft's, computed now from the records, with its themes as found
     when drafted, named and merged as QA has since."""
     if pack.figures is not None:
-        return pack.figures
+        # PostgreSQL's jsonb keeps a dict's keys in an order of its own: the report's tables back in theirs.
+        return {**pack.figures, "report": in_report_order(pack.figures["report"])}
     figures = pack_figures(pack.start, pack.end, pack.service_area, today=today)
     figures["themes"] = named(pack.themes)
     return figures

@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from caseaudit.evidence.figures import pack_figures, previous_period
 from caseaudit.evidence.models import EvidencePack
-from caseaudit.evidence.services import PackChanged, pack_create, pack_save
+from caseaudit.evidence.services import PackChanged, current_figures, pack_create, pack_save
 
 from ..reporting.test_figures import done_audit
 
@@ -78,6 +78,9 @@ def test_the_narrative_is_drafted_from_the_figures_and_publishing_freezes_it(cou
         pack_save(pack_id=pack.pk, narrative=edited, expected_version=0, publish=False, by=council["qa_admin"])
     saved = pack_save(pack_id=pack.pk, narrative=edited, expected_version=1, publish=True, by=council["qa_admin"])
     assert saved.is_published and saved.know == "Practice is improving." and saved.version == 2
+    # Read back (from PostgreSQL's jsonb too) with the report's tables in their order, not the store's.
+    stages = list(current_figures(EvidencePack.objects.get(pk=pack.pk))["report"]["improvement"]["stages"])
+    assert stages == ["Day-three meeting", "Service manager review", "Whole caseload review", "Re-audit"]
     frozen = saved.figures["report"]["audits"]["total"]
     done_audit(council.team_a, "inadequate", DURING, section_grades=["inadequate"])  # a late change to the records
     saved.refresh_from_db()
