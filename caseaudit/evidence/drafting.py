@@ -3,19 +3,7 @@ QA edits it before publishing: the draft states what the records show and nothin
 
 from __future__ import annotations
 
-
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}%"
-
-
-def _points(value: float) -> str:
-    if value == 0:
-        return "unchanged"
-    return f"{'up' if value > 0 else 'down'} {abs(value):g} percentage point{'' if abs(value) == 1 else 's'}"
+from caseaudit.reporting.summary import change_text, count_of, rate_text
 
 
 def draft_narrative(figures: dict) -> dict[str, str]:
@@ -35,11 +23,11 @@ def _know(figures: dict) -> str:
         else ""
     )
     paragraphs = [
-        f"{_n(audits['total'], 'case file audit')}{where} were completed in the period. {_pct(percent['good_or_better'])} of "
-        f"files{apart} were judged Good or better and {_pct(percent['Inadequate'])} Inadequate"
+        f"{count_of(audits['total'], 'case file audit')}{where} were completed in the period. {rate_text(percent['good_or_better'])} of "
+        f"files{apart} were judged Good or better and {rate_text(percent['Inadequate'])} Inadequate"
         + (
-            f", against {_pct(previous['percent']['good_or_better'])} and {_pct(previous['percent']['Inadequate'])} "
-            f"in the year before ({_n(previous['audits']['total'], 'audit')})."
+            f", against {rate_text(previous['percent']['good_or_better'])} and {rate_text(previous['percent']['Inadequate'])} "
+            f"in the year before ({count_of(previous['audits']['total'], 'audit')})."
             if previous["audits"]["total"]
             else "; no audits were completed in the year before to compare with."
         )
@@ -49,15 +37,15 @@ def _know(figures: dict) -> str:
         best = max(rated, key=lambda row: row["good_or_better"] or 0)
         worst = min(rated, key=lambda row: row["good_or_better"] or 0)
         paragraphs.append(
-            f"Practice was strongest in {best['area']} ({_pct(best['good_or_better'])} Good or better) and weakest in "
-            f"{worst['area']} ({_pct(worst['good_or_better'])})."
+            f"Practice was strongest in {best['area']} ({rate_text(best['good_or_better'])} Good or better) and weakest in "
+            f"{worst['area']} ({rate_text(worst['good_or_better'])})."
         )
     moved = [row for row in figures["practice_areas"] if row["change_good_or_better"]]
     if moved:
         moved.sort(key=lambda row: -abs(row["change_good_or_better"]))
         paragraphs.append(
             "Against the year before, Good or better was "
-            + "; ".join(f"{_points(row['change_good_or_better'])} in {row['area']}" for row in moved[:3])
+            + "; ".join(f"{change_text(row['change_good_or_better'])} in {row['area']}" for row in moved[:3])
             + "."
         )
     themes = figures.get("themes") or []
@@ -68,13 +56,15 @@ def _know(figures: dict) -> str:
         top = sorted((t for t in themes if t["polarity"] == polarity), key=lambda t: -t["count"])[:3]
         if top:
             paragraphs.append(
-                f"{words} " + "; ".join(f"{t['label']} ({t['area']}, {_n(t['count'], 'audit')})" for t in top) + "."
+                f"{words} "
+                + "; ".join(f"{t['label']} ({t['area']}, {count_of(t['count'], 'audit')})" for t in top)
+                + "."
             )
     feedback = report.get("family_feedback") or {}
     if feedback.get("answered"):
         paragraphs.append(
-            f"{_n(feedback['answered'], 'child or family member', 'children and family members')} answered the "
-            f"feedback invitation ({_pct(feedback['response_rate'])} of {feedback['invited']} invited); their words "
+            f"{count_of(feedback['answered'], 'child or family member', 'children and family members')} answered the "
+            f"feedback invitation ({rate_text(feedback['response_rate'])} of {feedback['invited']} invited); their words "
             "are quoted in this pack with names removed."
         )
     return "\n\n".join(paragraphs)
@@ -84,19 +74,19 @@ def _how(figures: dict) -> str:
     report = figures["report"]
     audits, moderation = report["audits"], report["moderation"]
     paragraphs = [
-        f"Managers and the QA team audited {_n(audits['total'], 'case file')} ({_n(audits['new'], 'new audit')}, "
-        f"{_n(audits['re_audits'], 're-audit')}) and {_n(audits['themed'], 'themed audit')} covering "
-        f"{_n(report['themed_children'], 'child', 'children')}, with {_n(report['activities'], 'piece')} of audit "
+        f"Managers and the QA team audited {count_of(audits['total'], 'case file')} ({count_of(audits['new'], 'new audit')}, "
+        f"{count_of(audits['re_audits'], 're-audit')}) and {count_of(audits['themed'], 'themed audit')} covering "
+        f"{count_of(report['themed_children'], 'child', 'children')}, with {count_of(report['activities'], 'piece')} of audit "
         "activity: reading the file, talking with the practitioner and hearing from the family.",
-        f"{_n(moderation['moderated'], 'audit')} were moderated; moderation changed the grade of "
-        f"{moderation['changed']} ({_pct(moderation['change_rate'])}).",
+        f"{count_of(moderation['moderated'], 'audit')} were moderated; moderation changed the grade of "
+        f"{moderation['changed']} ({rate_text(moderation['change_rate'])}).",
     ]
     calibration = report.get("calibration") or {}
     pairs = calibration.get("auditor_vs_moderator", {})
     if pairs.get("pairs"):
         kappa = pairs.get("weighted_kappa")
         paragraphs.append(
-            f"Auditors and moderators gave the same overall grade in {_pct(pairs['exact_agreement_percent'])} of "
+            f"Auditors and moderators gave the same overall grade in {rate_text(pairs['exact_agreement_percent'])} of "
             f"{pairs['pairs']} moderated audits graded on Ofsted's scale, themed audits included"
             + (f" (weighted kappa {kappa:g})" if kappa is not None else "")
             + "."
@@ -104,13 +94,13 @@ def _how(figures: dict) -> str:
     blind = calibration.get("between_auditors", {})
     if blind.get("pairs"):
         paragraphs.append(
-            f"{_n(blind['pairs'], 'file')} were audited twice, blind, by two auditors, who gave the same grade in "
-            f"{_pct(blind['exact_agreement_percent'])} of them."
+            f"{count_of(blind['pairs'], 'file')} were audited twice, blind, by two auditors, who gave the same grade in "
+            f"{rate_text(blind['exact_agreement_percent'])} of them."
         )
     feedback = report.get("family_feedback") or {}
     if feedback.get("invited"):
         paragraphs.append(
-            f"{_n(feedback['invited'], 'family', 'families')} were invited to say what the help was like for them; "
+            f"{count_of(feedback['invited'], 'family', 'families')} were invited to say what the help was like for them; "
             f"{feedback['answered']} answered."
         )
     return "\n\n".join(paragraphs)
@@ -120,19 +110,19 @@ def _improve(figures: dict) -> str:
     report = figures["report"]
     improvement = report["improvement"]
     paragraphs = [
-        f"Every file graded Inadequate starts a response with deadlines: {_n(improvement['plans_opened'], 'plan')} "
+        f"Every file graded Inadequate starts a response with deadlines: {count_of(improvement['plans_opened'], 'plan')} "
         "opened in the period."
         + "".join(
-            f" {name}: {_pct(stage['percent'])} on time ({stage['on_time']} of {stage['of']})."
+            f" {name}: {rate_text(stage['percent'])} on time ({stage['on_time']} of {stage['of']})."
             for name, stage in improvement["stages"].items()
             if stage["of"]
         )
     ]
     learning = report.get("learning") or {}
     if learning.get("total"):
-        kinds = [f"{_n(n, kind.lower(), kind.lower())}" for kind, n in learning["by_kind"].items() if n]
+        kinds = [f"{count_of(n, kind.lower(), kind.lower())}" for kind, n in learning["by_kind"].items() if n]
         paragraphs.append(
-            f"{_n(learning['total'], 'piece')} of learning {'was' if learning['total'] == 1 else 'were'} shared "
+            f"{count_of(learning['total'], 'piece')} of learning {'was' if learning['total'] == 1 else 'were'} shared "
             f"from audits ({', '.join(kinds)})."
         )
     recommendations = report.get("recommendations") or []
@@ -140,7 +130,7 @@ def _improve(figures: dict) -> str:
     if total:
         fully = sum(r["counts"].get("Fully implemented", 0) for r in recommendations)
         paragraphs.append(
-            f"Of {_n(total, 'recommendation')} from audits and inspections, {fully} "
+            f"Of {count_of(total, 'recommendation')} from audits and inspections, {fully} "
             f"{'is' if fully == 1 else 'are'} fully implemented."
         )
     # The clearest measured impacts only: enough judgements on both sides and the months after all passed.

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
+def count_of(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def _pct(value: float | None) -> str:
+def rate_text(value: float | None) -> str:
     return "–" if value is None else f"{value:g}%"
 
 
-def _change(points: float) -> str:
+def change_text(points: float) -> str:
     if points == 0:
         return "unchanged"
     unit = "percentage point" if abs(points) == 1 else "percentage points"
@@ -51,51 +51,51 @@ def draft_summary(report: dict) -> str:
         paragraphs.append(f"No case file audits were completed{where} in {report['period']['label']}.")
     else:
         paragraphs.append(
-            f"{_n(audits['total'], 'case file audit')} {'was' if audits['total'] == 1 else 'were'} completed{where} in "
-            f"{report['period']['label']} ({_n(audits['new'], 'new audit')} and {_n(audits['re_audits'], 're-audit')}), "
-            f"involving {_n(report['activities'], 'piece')} of audit activity."
+            f"{count_of(audits['total'], 'case file audit')} {'was' if audits['total'] == 1 else 'were'} completed{where} in "
+            f"{report['period']['label']} ({count_of(audits['new'], 'new audit')} and {count_of(audits['re_audits'], 're-audit')}), "
+            f"involving {count_of(report['activities'], 'piece')} of audit activity."
         )
         paragraphs.append(
-            f"{_pct(percent['Good'])} of files were judged Good and {_pct(percent['Outstanding'])} Outstanding, so "
-            f"{_pct(percent['good_or_better'])} were Good or better; {_pct(percent['Requires Improvement'])} Required "
-            f"Improvement. {_pct(percent['good_or_requires_improvement'])} were Good or Requires Improvement."
+            f"{rate_text(percent['Good'])} of files were judged Good and {rate_text(percent['Outstanding'])} Outstanding, so "
+            f"{rate_text(percent['good_or_better'])} were Good or better; {rate_text(percent['Requires Improvement'])} Required "
+            f"Improvement. {rate_text(percent['good_or_requires_improvement'])} were Good or Requires Improvement."
         )
         small = report.get("small_numbers", {})
         if small.get("small_base"):
             paragraphs.append(
-                f"With only {_n(audits['total'], 'audit')}, these percentages can change a great deal with one "
+                f"With only {count_of(audits['total'], 'audit')}, these percentages can change a great deal with one "
                 "more audit: read them as counts."
             )
         inadequate = report["inadequate"]
-        sentence = f"{_n(inadequate['count'], 'file')} ({_pct(inadequate['percent'])}) {'was' if inadequate['count'] == 1 else 'were'} judged Inadequate"
+        sentence = f"{count_of(inadequate['count'], 'file')} ({rate_text(inadequate['percent'])}) {'was' if inadequate['count'] == 1 else 'were'} judged Inadequate"
         if inadequate["critical"]:
             sentence += f", {inadequate['critical']} of them critical (an immediate safeguarding concern)"
         repeat = report["repeat_inadequate"]
-        sentence += f"; {_n(repeat['count'], 'repeat inadequate')} ({_pct(repeat['percent'])})."
+        sentence += f"; {count_of(repeat['count'], 'repeat inadequate')} ({rate_text(repeat['percent'])})."
         paragraphs.append(sentence)
     if report["audits"]["themed"]:
         paragraphs.append(
-            f"{_n(report['audits']['themed'], 'themed audit')} looked at {_n(report['themed_children'], 'child', 'children')}'s experiences."
+            f"{count_of(report['audits']['themed'], 'themed audit')} looked at {count_of(report['themed_children'], 'child', 'children')}'s experiences."
         )
     previous = report["comparisons"].get("previous_period")
     last_year = report["comparisons"].get("last_financial_year")
     if audits["total"] and previous and previous["total"]:
         paragraphs.append(
             _comparison("previous period", previous, report)
-            or f"Compared with the previous period, Good or better is {_change(previous['change_points']['good_or_better'])} "
-            f"and Inadequate is {_change(previous['change_points']['Inadequate'])}."
+            or f"Compared with the previous period, Good or better is {change_text(previous['change_points']['good_or_better'])} "
+            f"and Inadequate is {change_text(previous['change_points']['Inadequate'])}."
         )
     if audits["total"] and last_year and last_year["total"]:
         paragraphs.append(
             _comparison("last financial year-end", last_year, report)
-            or f"Against the last financial year-end, Good is {_change(last_year['change_points']['Good'])} and "
-            f"Requires Improvement is {_change(last_year['change_points']['Requires Improvement'])}."
+            or f"Against the last financial year-end, Good is {change_text(last_year['change_points']['Good'])} and "
+            f"Requires Improvement is {change_text(last_year['change_points']['Requires Improvement'])}."
         )
     moderation = report["moderation"]
     if moderation["moderated"]:
         paragraphs.append(
-            f"Moderators changed the overall grade of {_n(moderation['changed'], 'audit')} of {moderation['moderated']} "
-            f"({_pct(moderation['change_rate'])})."
+            f"Moderators changed the overall grade of {count_of(moderation['changed'], 'audit')} of {moderation['moderated']} "
+            f"({rate_text(moderation['change_rate'])})."
         )
     review = report["improvement"]["stages"].get("Service manager review")
     if review and (review["of"] or review.get("not_yet_due")):
@@ -104,7 +104,7 @@ def draft_summary(report: dict) -> str:
         if review["of"]:
             sentence = (
                 f"For files graded Inadequate, {review['on_time']} of {review['of']} service manager reviews "
-                f"({_pct(review['percent'])}) were completed within timescale"
+                f"({rate_text(review['percent'])}) were completed within timescale"
             )
         else:
             sentence = "For files graded Inadequate, no service manager review was due yet"
@@ -118,6 +118,6 @@ def draft_summary(report: dict) -> str:
     if learning.get("total"):
         kinds = ", ".join(f"{n} {kind.lower()}" for kind, n in learning["by_kind"].items() if n)
         paragraphs.append(
-            f"In response, the service completed {_n(learning['total'], 'learning activity', 'learning activities')} ({kinds})."
+            f"In response, the service completed {count_of(learning['total'], 'learning activity', 'learning activities')} ({kinds})."
         )
     return "\n\n".join(paragraphs)

@@ -1,4 +1,3 @@
-import datetime
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +7,7 @@ from caseaudit.evidence.drafting import draft_narrative
 from caseaudit.evidence.figures import pack_figures
 from caseaudit.evidence.models import EvidencePack
 from caseaudit.evidence.services import pack_title
-from caseaudit.organisation.models import ServiceArea
+from caseaudit.reporting.cli import add_period_arguments, checked_scope
 from caseaudit.reporting.figures import Scope
 from caseaudit.reporting.theme_names import named, themes_found
 
@@ -17,21 +16,12 @@ class Command(BaseCommand):
     help = "The self-evaluation evidence pack for a period, drafted from the records, as Word, PDF, HTML or JSON."
 
     def add_arguments(self, parser):
-        parser.add_argument("--from", dest="start", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD")
-        parser.add_argument("--service-area", help="Name of one service area (default: the whole council)")
+        add_period_arguments(parser)
         parser.add_argument("--format", choices=["docx", "pdf", "html", "json"], default="json")
         parser.add_argument("--output", help="File to write (default: standard output, for html and json)")
 
     def handle(self, *args, start, end, service_area, output, **options):
-        if end < start:
-            raise CommandError("--to must be on or after --from")
-        area = None
-        if service_area:
-            area = ServiceArea.objects.filter(name__iexact=service_area).first()
-            if area is None:
-                names = ", ".join(ServiceArea.objects.values_list("name", flat=True))
-                raise CommandError(f"No service area is called {service_area!r}. Known: {names}")
+        area = checked_scope(start, end, service_area)
         fmt = options["format"]
         if fmt in ("docx", "pdf") and not output:
             raise CommandError(f"--format {fmt} is binary: give --output FILE")
