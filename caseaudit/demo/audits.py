@@ -30,6 +30,7 @@ from caseaudit.audits.models import (
 )
 from caseaudit.audits.services import lifecycle, sampling
 from caseaudit.audits.services.tools import SectionSpec, standard_tools_ensure, tool_create
+from caseaudit.demo import findings
 from caseaudit.organisation.models import Child, Person, ServiceArea
 from caseaudit.organisation.roles import Role
 
@@ -55,6 +56,8 @@ class _History:
     def __init__(self, today: datetime.date) -> None:
         self.today = today
         self.rng = random.Random(SEED)  # noqa: S311 - demo data
+        # What auditors write, drawn apart so the grades and everything else are as they were.
+        self.text_rng = random.Random(SEED + 35)  # noqa: S311 - demo data
         self.case_tool, self.themed_tool = standard_tools_ensure()
         self.auditors = list(Person.objects.filter(role_assignments__role=Role.AUDITOR).select_related("team"))
         self.moderators = list(Person.objects.filter(role_assignments__role=Role.MODERATOR))
@@ -122,6 +125,8 @@ class _History:
 
     def save(self) -> None:
         """Write what was added since the last save (re-audits need their earlier audit saved first)."""
+        for audit in self.audits:
+            audit.strengths, audit.areas_for_development = findings.overall(audit.final_grade, self.text_rng)
         Audit.objects.bulk_create(self.audits, batch_size=500)
         sections = {}
         judgements, activities, acks = [], [], []
@@ -136,7 +141,7 @@ class _History:
                         section=section,
                         grade=grade,
                         moderated_grade=grade,
-                        evidence="Recorded in the case notes and the latest plan.",
+                        evidence=findings.finding(section.title, grade, self.text_rng),
                     )
                 )
             activities.append(
