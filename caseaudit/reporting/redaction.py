@@ -47,9 +47,11 @@ def name_parts(name: str) -> list[str]:
 
 def names_in_records() -> list[str]:
     """Every name CaseAudit holds, whole and in its words of three letters or more: children, staff, auditors named
-    on imported audits, and family members invited to give feedback. Sorted, without repeats."""
+    on imported audits, and family members invited to give feedback; and children's case numbers, which name a
+    child as surely. Sorted, without repeats."""
     sources = (
         Child.objects.values_list("name", flat=True),
+        Child.objects.values_list("case_id", flat=True),
         Person.objects.values_list("full_name", flat=True),
         Audit.objects.exclude(auditor_name="").values_list("auditor_name", flat=True).distinct(),
         Invitation.objects.values_list("recipient_name", flat=True).distinct(),

@@ -247,7 +247,7 @@ def test_no_part_of_a_name_is_ever_left_in_a_redacted_text(names, picks):
 def test_names_in_records_are_children_staff_imported_auditors_and_invited_family_whole_and_in_parts():
     team = TeamFactory()
     worker = PersonFactory(full_name="Priya Ramanathan")
-    child = ChildFactory(name="Kacper Nowak", team=team, allocated_worker=worker)
+    child = ChildFactory(name="Kacper Nowak", case_id="LCS900123", team=team, allocated_worker=worker)
     ChildFactory(name="Jo Li", team=team)
     audit = audit_with(team, D(2026, 4, 2), child=child, worker=worker)
     Audit.objects.filter(pk=audit.pk).update(auditor_name="Imogen Fairweather")
@@ -264,7 +264,8 @@ def test_names_in_records_are_children_staff_imported_auditors_and_invited_famil
     names = names_in_records()
     for name in ["Kacper Nowak", "Kacper", "Nowak", "Priya Ramanathan", "Priya", "Ramanathan", "Imogen Fairweather"]:
         assert name in names
-    assert {"Fairweather", "Grazyna Nowak", "Grazyna", "Jo Li"} <= set(names)
+    assert {"Fairweather", "Grazyna Nowak", "Grazyna", "Jo Li", "LCS900123"} <= set(names)
+    assert Redactor(names)("Seen by LCS900123's worker.") == "Seen by [name]'s worker."  # a case number too
     assert "Jo" not in names and "Li" not in names  # too short to go alone
     assert names == sorted(set(names))
 
