@@ -10,13 +10,11 @@ import json
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from caseaudit.reporting.summary import rate_text
+
 from .models import QUESTIONS, EvidencePack
 
 Table = tuple[str, list[str], list[list]]
-
-
-def _rate(value) -> str:
-    return "–" if value is None else f"{value:g}%"
 
 
 def pack_tables(figures: dict) -> list[Table]:
@@ -25,16 +23,16 @@ def pack_tables(figures: dict) -> list[Table]:
     audits, percent = report["audits"], report["percent"]
     headline = [
         ["Case file audits", audits["total"], previous["audits"]["total"]],
-        ["% Good or better", _rate(percent["good_or_better"]), _rate(previous["percent"]["good_or_better"])],
-        ["% Inadequate", _rate(percent["Inadequate"]), _rate(previous["percent"]["Inadequate"])],
+        ["% Good or better", rate_text(percent["good_or_better"]), rate_text(previous["percent"]["good_or_better"])],
+        ["% Inadequate", rate_text(percent["Inadequate"]), rate_text(previous["percent"]["Inadequate"])],
         ["Themed audits", audits["themed"], ""],
         ["Audits moderated", report["moderation"]["moderated"], ""],
-        ["% Moderation changed the grade", _rate(report["moderation"]["change_rate"]), ""],
+        ["% Moderation changed the grade", rate_text(report["moderation"]["change_rate"]), ""],
     ]
     areas = [
         [
-            row["area"], row["judgements"], _rate(row["good_or_better"]), _rate(row["inadequate"]),
-            row["previous_judgements"], _rate(row["previous_good_or_better"]),
+            row["area"], row["judgements"], rate_text(row["good_or_better"]), rate_text(row["inadequate"]),
+            row["previous_judgements"], rate_text(row["previous_good_or_better"]),
             "" if row["change_good_or_better"] is None else f"{row['change_good_or_better']:+g}",
             "Too few to compare" if not row["comparable"] else "",
         ]
@@ -42,7 +40,7 @@ def pack_tables(figures: dict) -> list[Table]:
     ]  # fmt: skip
     calibration = report.get("calibration") or {}
     consistency = [
-        [label, block.get("pairs", 0), _rate(block.get("exact_agreement_percent")), block.get("weighted_kappa")]
+        [label, block.get("pairs", 0), rate_text(block.get("exact_agreement_percent")), block.get("weighted_kappa")]
         for label, block in (
             ("Auditor and moderator", calibration.get("auditor_vs_moderator") or {}),
             ("Two auditors, blind", calibration.get("between_auditors") or {}),
@@ -52,12 +50,12 @@ def pack_tables(figures: dict) -> list[Table]:
     voice = [
         ["Families invited", feedback.get("invited", 0)],
         ["Answered", feedback.get("answered", 0)],
-        ["% Answered", _rate(feedback.get("response_rate"))],
+        ["% Answered", rate_text(feedback.get("response_rate"))],
         ["Asked to be contacted", feedback.get("contact_me", 0)],
     ]
     quotes = [[q["question"], q["text"]] for q in feedback.get("quotes", [])]
     stages = [
-        [name, stage["on_time"], stage["of"], _rate(stage["percent"]), stage.get("not_yet_due", 0)]
+        [name, stage["on_time"], stage["of"], rate_text(stage["percent"]), stage.get("not_yet_due", 0)]
         for name, stage in report["improvement"]["stages"].items()
     ]
     learning = [[e["date"], e["kind"], e["title"]] for e in (report.get("learning") or {}).get("entries", [])]
@@ -159,6 +157,10 @@ def pack_docx(pack: EvidencePack, figures: dict) -> bytes:
     return out.getvalue()
 
 
+def _html_bytes(pack: EvidencePack, figures: dict) -> bytes:
+    return pack_html(pack, figures).encode()
+
+
 def pack_json(pack: EvidencePack, figures: dict) -> bytes:
     return json.dumps(
         {
@@ -173,3 +175,12 @@ def pack_json(pack: EvidencePack, figures: dict) -> bytes:
         indent=2,
         default=str,
     ).encode()
+
+
+# Each download's content type and maker, for the page and the command alike.
+FORMATS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", pack_docx),
+    "pdf": ("application/pdf", pack_pdf),
+    "html": ("text/html; charset=utf-8", _html_bytes),
+    "json": ("application/json", pack_json),
+}

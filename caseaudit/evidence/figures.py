@@ -7,15 +7,26 @@ length of time ending the day before the pack's period starts."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from caseaudit.learning.impact import impact_in_period
 from caseaudit.organisation.models import ServiceArea
-from caseaudit.reporting.figures import Scope, is_small, percent, section_figures, small_number_threshold
+from caseaudit.reporting.figures import (
+    GRADE_NAMES,
+    Scope,
+    grade_figures,
+    grade_percents,
+    is_small,
+    section_figures,
+    small_number_threshold,
+)
 from caseaudit.reporting.periods import Period
 from caseaudit.reporting.report import build_report
+from caseaudit.reporting.summary import rate_text
+from caseaudit.reporting.theme_names import named
 
 
 def last_twelve_months(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -33,10 +44,10 @@ def previous_period(start: datetime.date, end: datetime.date) -> tuple[datetime.
 
 def _area_row(name: str, now: dict[str, int] | None, then: dict[str, int] | None) -> dict:
     def rates(counts: dict[str, int] | None) -> tuple[int, float | None, float | None]:
-        counts = counts or {}
+        counts = counts or dict.fromkeys(GRADE_NAMES.values(), 0)  # an area not graded in that period
         total = sum(counts.values())
-        good = counts.get("Outstanding", 0) + counts.get("Good", 0)
-        return total, percent(good, total), percent(counts.get("Inadequate", 0), total)
+        percents = grade_percents(counts, total)
+        return total, percents["good_or_better"], percents["Inadequate"]
 
     total, good, inadequate = rates(now)
     before, good_before, inadequate_before = rates(then)
@@ -61,11 +72,7 @@ def _side(table: dict, side: str) -> str:
     counted = table[side]["total"]
     if not table["ofsted"]:
         return f"{counted} judgements on {table['name']}"
-    return f"{counted} judgements, {_rate(table[side]['good_or_better'])} Good or better"
-
-
-def _rate(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}%"
+    return f"{counted} judgements, {rate_text(table[side]['good_or_better'])} Good or better"
 
 
 def impact_rows(impact: dict) -> list[dict]:
@@ -85,7 +92,7 @@ def impact_rows(impact: dict) -> list[dict]:
                 if change is not None:
                     sentence = (
                         f"After “{title}” ({date}), Good or better in {area['area']} went from "
-                        f"{_rate(table['before']['good_or_better'])} to {_rate(table['after']['good_or_better'])} "
+                        f"{rate_text(table['before']['good_or_better'])} to {rate_text(table['after']['good_or_better'])} "
                         f"over the same length of time ({table['before']['total']} and {table['after']['total']} "
                         "judgements)."
                     )
@@ -114,17 +121,18 @@ def pack_figures(
     *,
     today: datetime.date | None = None,
     label: str | None = None,
+    themes: Sequence[dict] = (),
 ) -> dict:
-    """Everything the pack says, as plain data (frozen as JSON when it is published)."""
+    """Everything the pack says, as plain data (frozen as JSON when it is published); `themes` as found
+    (reporting/theme_names.themes_found), shown as QA has named and merged them."""
     period = Period(start, end, label or f"{start:%-d %B %Y} to {end:%-d %B %Y}")
     report = build_report(period, service_area=service_area, today=today)
     area_id = service_area.pk if service_area else None
     before_start, before_end = previous_period(start, end)
     scope, before = Scope(start, end, area_id), Scope(before_start, before_end, area_id)
-    from caseaudit.reporting.figures import grade_figures
-
     previous = grade_figures(before)
     return {
+        "themes": named(list(themes)),
         "impact": impact_rows(impact_in_period(start, end, today or timezone.localdate())),
         "report": report,
         "previous": {

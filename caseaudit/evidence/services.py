@@ -10,7 +10,7 @@ from django.utils import timezone
 from caseaudit.organisation.models import Person, ServiceArea
 from caseaudit.reporting.figures import Scope
 from caseaudit.reporting.report import in_report_order
-from caseaudit.reporting.theme_names import named, themes_found
+from caseaudit.reporting.theme_names import themes_found
 
 from .drafting import draft_narrative
 from .figures import pack_figures
@@ -32,9 +32,7 @@ def current_figures(pack: EvidencePack, today: datetime.date | None = None) -> d
     if pack.figures is not None:
         # PostgreSQL's jsonb keeps a dict's keys in an order of its own: the report's tables back in theirs.
         return {**pack.figures, "report": in_report_order(pack.figures["report"])}
-    figures = pack_figures(pack.start, pack.end, pack.service_area, today=today)
-    figures["themes"] = named(pack.themes)
-    return figures
+    return pack_figures(pack.start, pack.end, pack.service_area, today=today, themes=pack.themes)
 
 
 def _themes(start: datetime.date, end: datetime.date, service_area: ServiceArea | None) -> list[dict]:
@@ -48,8 +46,7 @@ def pack_create(
     if end < start:
         raise ValueError("The period ends before it starts")
     themes = _themes(start, end, service_area)
-    figures = pack_figures(start, end, service_area)
-    figures["themes"] = named(themes)
+    figures = pack_figures(start, end, service_area, themes=themes)
     return EvidencePack.objects.create(
         title=pack_title(start, end, service_area), start=start, end=end, service_area=service_area,
         created_by=by, themes=themes, **draft_narrative(figures),
@@ -81,8 +78,7 @@ def pack_save(
             setattr(pack, key, narrative.get(key, "").strip())
         pack.version += 1
         if publish:
-            pack.figures = pack_figures(pack.start, pack.end, pack.service_area)
-            pack.figures["themes"] = named(pack.themes)
+            pack.figures = pack_figures(pack.start, pack.end, pack.service_area, themes=pack.themes)
             pack.status = PackStatus.PUBLISHED
             pack.published_by = by
             pack.published_at = timezone.now()

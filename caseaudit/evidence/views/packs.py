@@ -48,7 +48,6 @@ def _pack_for(request, pk: int):
 
 def show(request, pk: int):
     pack = _pack_for(request, pk)
-    figures = current_figures(pack)
     form = None
     if request.method == "POST" and "refresh_themes" in request.POST and may_edit(request.user):
         try:
@@ -83,6 +82,7 @@ def show(request, pk: int):
                 return redirect("evidence:show", pk=pack.pk)
     elif request.method == "POST":
         raise Http404("No such page")
+    figures = current_figures(pack)  # only once no POST has been answered with a redirect
     return render(
         request,
         "evidence/show.html",
@@ -97,20 +97,12 @@ def show(request, pk: int):
     )
 
 
-FORMATS = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", documents.pack_docx),
-    "pdf": ("application/pdf", documents.pack_pdf),
-    "html": ("text/html; charset=utf-8", lambda pack, figures: documents.pack_html(pack, figures).encode()),
-    "json": ("application/json", documents.pack_json),
-}
-
-
 @require_GET
 def download(request, pk: int, kind: str):
     pack = _pack_for(request, pk)
-    if kind not in FORMATS:
+    if kind not in documents.FORMATS:
         raise Http404("No such page")
-    content_type, make = FORMATS[kind]
+    content_type, make = documents.FORMATS[kind]
     response = HttpResponse(make(pack, current_figures(pack)), content_type=content_type)
     name = f"evidence-pack-{pack.start.isoformat()}-to-{pack.end.isoformat()}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
